@@ -1,0 +1,100 @@
+"""A chat in the terminal: replies as plain text, choices as numbers to type.
+
+Works piped too: `printf '/start\\n1\\n' | erstkontakt chat` is a scriptable session.
+A number picks a choice of the last message; `/…` is a command; anything else is text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from dialogs.commands import parse_command
+from dialogs.core import Chosen, Incoming, PersonRef, Reply, Text
+from dialogs.engine import DialogEngine
+from dialogs.text import Paragraph, RichText
+
+CHANNEL = "console"
+
+
+class ConsoleChannel:
+    def __init__(
+        self,
+        engine: DialogEngine,
+        *,
+        name: str = "local",
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self._engine = engine
+        self._who = PersonRef(channel=CHANNEL, external_id=name)
+        self._stdin = stdin
+        self._stdout = stdout
+        self._on_screen: tuple[int | None, list[str]] = (None, [])
+
+    async def serve(self) -> None:
+        """Read lines until the input ends. At a terminal, the chat opens by itself; piped
+        input is echoed after `> ` so that the output reads as a transcript."""
+        interactive = self._stdin.isatty()
+        state = await self._engine.state(self._who)
+        if state is not None:  # the choices still on screen from the last run
+            self._on_screen = (state.prompt_token, list(state.offered))
+        if interactive:
+            await self.send_line("/help" if state else "/start")
+        while line := await asyncio.to_thread(self._stdin.readline):
+            if not interactive:
+                self._stdout.write(f"> {line.rstrip()}\n")
+            await self.send_line(line.rstrip("\n"))
+
+    async def send_line(self, line: str) -> None:
+        for reply in await self._engine.handle(self._who, self._incoming(line)):
+            self._show(reply)
+
+    def _incoming(self, line: str) -> Incoming:
+        command = parse_command(line) if line.startswith("/") else None
+        if command is not None:
+            return command
+        token, offered = self._on_screen
+        if line.strip().isdigit() and 1 <= int(line) <= len(offered):
+            return Chosen.from_id(offered[int(line) - 1], token=token)
+        return Text(line)
+
+    def _show(self, reply: Reply) -> None:
+        text = render_plain(reply.text)
+        lines = [text] if text else []
+        lines += [f"  {n}) {c.label}" for n, c in enumerate(reply.choices, start=1)]
+        self._stdout.write("\n".join(lines) + "\n\n")
+        self._stdout.flush()
+        if reply.choices:
+            self._on_screen = (reply.token, [c.id for c in reply.choices])
+
+
+def render_plain(text: RichText) -> str:
+    """Paragraphs separated by an empty line; consecutive bullets stay together."""
+    out = ""
+    previous: Paragraph | None = None
+    for paragraph in text.paragraphs:
+        if previous is not None:
+            together = paragraph.kind == previous.kind == "bullet"
+            out += "\n" if together else "\n\n"
+        out += _paragraph(paragraph)
+        previous = paragraph
+    return out
+
+
+def _paragraph(paragraph: Paragraph) -> str:
+    text = "".join(
+        f"{span.text} ({span.href})"
+        if span.style == "link"
+        and span.href
+        and span.href.startswith("https:")
+        and span.href != span.text
+        else span.text
+        for span in paragraph.spans
+    )
+    if paragraph.kind == "heading":
+        return f"== {text} =="
+    if paragraph.kind == "bullet":
+        return f"  • {text}"
+    return text

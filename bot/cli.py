@@ -1,0 +1,62 @@
+"""`erstkontakt run | chat | migrate`: loads the settings, builds the App, serves.
+
+aiogram is imported only where Telegram is used, so the console chat starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.app import App
+from bot.config import Settings, SettingsError, load_settings
+from bot.logging import configure_logging
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"erstkontakt: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level if args.command != "chat" else "WARNING")
+    try:
+        return asyncio.run(_run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="erstkontakt", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run", help="serve: Telegram when TELEGRAM_BOT_TOKEN is set, else the console"
+    )
+    chat = commands.add_parser("chat", help="chat in this terminal")
+    chat.add_argument("--as", dest="name", default="local", help="who you are in the chat")
+    commands.add_parser("migrate", help="bring the database to the newest migration")
+    return parser
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    app = App.build(settings)
+    try:
+        await app.migrate()
+        if args.command == "migrate":
+            return 0
+        if args.command == "run" and settings.telegram_bot_token:
+            print("erstkontakt: the Telegram channel is not built yet", file=sys.stderr)
+            return 2
+        if args.command == "run":
+            log.info("no TELEGRAM_BOT_TOKEN set: serving the console chat")
+        from bot.channels.console import ConsoleChannel
+
+        await ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")).serve()
+        return 0
+    finally:
+        await app.close()

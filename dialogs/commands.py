@@ -1,0 +1,60 @@
+"""The commands that work from any step: /start, /help, /menu, /language, /cancel."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from dialogs.context import Ctx
+from dialogs.core import Command, Outcome, stay, switch
+from dialogs.text import RichText
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", re.DOTALL)
+
+
+def parse_command(text: str) -> Command | None:
+    """`/start payload` or `/start@SomeBot payload` as a Command; None for anything else."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    return Command(name=match[1].lower(), args=(match[2] or "").strip())
+
+
+def handle(command: Command, ctx: Ctx) -> Outcome:
+    t = ctx.t
+    match command.name:
+        case "start":
+            if ctx.person.person_locale is None:
+                return switch("first_contact", start_args=command.args)
+            return switch("main_menu", note=t.gettext("Welcome back!"))
+        case "menu":
+            return switch("main_menu")
+        case "language":
+            return switch("first_contact")
+        case "cancel":
+            return switch("main_menu", note=t.gettext("Cancelled."))
+        case "help":
+            return stay(help_text(ctx))
+        case _:
+            log.info("unknown command person=%s", ctx.person.id)
+            return stay(t.gettext("I don't know that command. /help shows what I understand."))
+
+
+def help_text(ctx: Ctx) -> RichText:
+    t = ctx.t
+    return RichText.plain(
+        "\n".join(
+            (
+                t.gettext(
+                    "I am the assistant of the project »Diversität in Institutionen der "
+                    "Migrationsgesellschaft«. Choose an option below, or use a command:"
+                ),
+                t.gettext("/menu - the main menu"),
+                t.gettext("/language - change the language"),
+                t.gettext("/cancel - stop what you are doing"),
+                t.gettext("/help - this help"),
+            )
+        )
+    )

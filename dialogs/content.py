@@ -1,0 +1,59 @@
+"""Long texts as per-locale content files that staff edit without touching code.
+
+A page is `locales/<locale>/content/<section>/<NN-slug>.md`: a title line (`# Title`), an
+empty line, then a body in the Markdown subset of `dialogs.text`. Pages are ordered by file
+name and re-read when a file changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dialogs.text import MarkupError, RichText
+
+MAX_TITLE_CHARS = 48
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    body: RichText
+
+
+class ContentLibrary:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._cache: dict[Path, tuple[float, Page]] = {}
+
+    def pages(self, locale: str, section: str) -> tuple[Page, ...]:
+        """Every page of `section` in `locale`, in file-name order; no other locale mixed in."""
+        folder = self._root / locale / "content" / section
+        return tuple(self._read(path) for path in sorted(folder.glob("*.md")))
+
+    def page(self, locale: str, section: str, slug: str) -> Page | None:
+        path = self._root / locale / "content" / section / f"{slug}.md"
+        return self._read(path) if path.is_file() else None
+
+    def _read(self, path: Path) -> Page:
+        mtime = path.stat().st_mtime
+        cached = self._cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        page = parse_page(path.stem, path.read_text(encoding="utf-8"))
+        self._cache[path] = (mtime, page)
+        return page
+
+
+def parse_page(slug: str, source: str) -> Page:
+    """Read a content file; raises `MarkupError` naming what is wrong."""
+    title_line, _, body = source.partition("\n")
+    if not title_line.startswith("# ") or not title_line[2:].strip():
+        raise MarkupError(f"{slug}: the first line must be '# Title'")
+    title = title_line[2:].strip()
+    if len(title) > MAX_TITLE_CHARS:
+        raise MarkupError(f"{slug}: title longer than {MAX_TITLE_CHARS} characters")
+    if body and not body.startswith("\n"):
+        raise MarkupError(f"{slug}: an empty line must follow the title")
+    return Page(slug=slug, title=title, body=RichText.from_markdown(body))

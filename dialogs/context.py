@@ -1,0 +1,29 @@
+"""What a step gets to work with: the person, their answers, translations, services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dialogs.content import ContentLibrary
+from dialogs.i18n import Catalogs, Translator
+from storage.clock import Clock
+from storage.services import Services
+from storage.services.people import Identity
+
+
+@dataclass(frozen=True)
+class Ctx:
+    person: Identity
+    locale: str
+    locale_hint: str | None
+    answers: Mapping[str, Any]
+    t: Translator
+    services: Services
+    clock: Clock
+    content: ContentLibrary
+    catalogs: Catalogs
+
+    def translator(self, locale: str) -> Translator:
+        return self.catalogs.translator(locale)

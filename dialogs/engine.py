@@ -1,0 +1,281 @@
+"""The conversation engine: one incoming event in, the replies out, one transaction between.
+
+For each event it finds the person, loads where their conversation stands, lets the global
+commands, the current step or the free-text rules decide, renders the next prompt, saves
+and commits. Events of one person are handled one after the other; a save that lost a race
+with another process is handled again from the start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialogs import commands, free_text
+from dialogs.content import ContentLibrary
+from dialogs.context import Ctx
+from dialogs.core import (
+    Chosen,
+    Command,
+    Incoming,
+    Outcome,
+    PersonRef,
+    Prompt,
+    Reply,
+    Text,
+    stay,
+    switch,
+)
+from dialogs.flow import Flow, FlowError
+from dialogs.i18n import Catalogs
+from dialogs.text import RichText
+from dialogs.validation import Rejected, clean_text
+from storage.clock import Clock
+from storage.services import Services
+from storage.services.conversations import ConversationChanged, ConversationState
+from storage.services.people import Identity
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+FIRST_FLOW = "first_contact"
+HOME_FLOW = "main_menu"
+MAX_ATTEMPTS = 5
+
+
+class DialogEngine:
+    """Handles every incoming event of every channel; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        flows: Mapping[str, Flow],
+        catalogs: Catalogs,
+        content: ContentLibrary,
+        clock: Clock,
+    ) -> None:
+        for name in (FIRST_FLOW, HOME_FLOW):
+            if name not in flows:
+                raise FlowError(f"the engine needs the flow {name!r}")
+        self._sessions = sessions
+        self.flows = flows
+        self.catalogs = catalogs
+        self.content = content
+        self.clock = clock
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._waiting: dict[tuple[str, str], int] = {}
+
+    async def handle(self, who: PersonRef, event: Incoming) -> list[Reply]:
+        """Handle one event of one person and return what to send them."""
+        async with self._person_lock(who):
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                try:
+                    return await self._handle_once(who, event)
+                except ConversationChanged:
+                    log.info("conversation changed meanwhile, again attempt=%s", attempt)
+            raise RuntimeError("conversation kept changing; giving up on this event")
+
+    async def _handle_once(self, who: PersonRef, event: Incoming) -> list[Reply]:
+        async with UnitOfWork(self._sessions) as uow:
+            turn = await self._open_turn(who, Services.bind(uow.session))
+            replies = await turn.run(event)
+            await turn.save()
+        return replies
+
+    async def position(self, who: PersonRef) -> tuple[str, str] | None:
+        """Where the person's conversation stands, as `(flow, step)`."""
+        state = await self.state(who)
+        return state.position if state else None
+
+    async def state(self, who: PersonRef) -> ConversationState | None:
+        """The person's stored conversation state, without changing it."""
+        async with UnitOfWork(self._sessions) as uow:
+            services = Services.bind(uow.session)
+            identity = await services.people.identify(
+                channel=who.channel,
+                external_id=who.external_id,
+                locale_hint=who.locale_hint,
+                first_name=who.first_name,
+                now=self.clock.now(),
+            )
+            return await services.conversations.load(identity.id)
+
+    @asynccontextmanager
+    async def _person_lock(self, who: PersonRef) -> AsyncIterator[None]:
+        key = (who.channel, who.external_id)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._locks[key]
+
+    async def _open_turn(self, who: PersonRef, services: Services) -> Turn:
+        identity = await services.people.identify(
+            channel=who.channel,
+            external_id=who.external_id,
+            locale_hint=who.locale_hint,
+            first_name=who.first_name,
+            now=self.clock.now(),
+        )
+        state = await services.conversations.load(identity.id)
+        return Turn(self, services, identity, who.locale_hint, state)
+
+
+@dataclass
+class Turn:
+    """The handling of one event: the engine's collaborators plus this person's state."""
+
+    engine: DialogEngine
+    services: Services
+    person: Identity
+    locale_hint: str | None
+    state: ConversationState | None
+
+    async def run(self, event: Incoming) -> list[Reply]:
+        if self.state is None or not self._position_known():
+            return await self._begin(event)
+        match event:
+            case Command():
+                outcome = commands.handle(event, self._ctx())
+            case Chosen():
+                outcome = self._rejected_choice(event) or await self._step_reacts(event)
+            case Text(raw):
+                cleaned = clean_text(raw)
+                if isinstance(cleaned, Rejected):
+                    log.info("rejected text person=%s reason=%s", self.person.id, cleaned.reason)
+                    outcome = stay(free_text.rejection_note(cleaned, self._ctx()))
+                else:
+                    outcome = await self._text_or_media(Text(cleaned))
+            case _:
+                outcome = await self._text_or_media(event)
+        return await self._apply(outcome)
+
+    async def save(self) -> None:
+        assert self.state is not None  # noqa: S101 - run() always leaves a state
+        await self.services.conversations.save(self.state, now=self.engine.clock.now())
+
+    # ------------------------------------------------------------ deciding
+
+    async def _begin(self, event: Incoming) -> list[Reply]:
+        """A new conversation, or one whose stored flow no longer exists: start afresh."""
+        catalogs = self.engine.catalogs
+        if self.state is None:
+            locale = self.person.person_locale or catalogs.preselected(self.locale_hint)
+            self.state = ConversationState(
+                identity_id=self.person.id,
+                locale=locale,
+                flow=FIRST_FLOW,
+                step="",
+            )
+            log.info("conversation started person=%s", self.person.id)
+        else:
+            log.warning(
+                "unknown position flow=%s step=%s person=%s, back to the menu",
+                self.state.flow,
+                self.state.step,
+                self.person.id,
+            )
+        first = FIRST_FLOW if self.person.person_locale is None else HOME_FLOW
+        start_args = event.args if isinstance(event, Command) and event.name == "start" else ""
+        return await self._apply(switch(first, start_args=start_args))
+
+    def _rejected_choice(self, event: Chosen) -> Outcome | None:
+        assert self.state is not None  # noqa: S101
+        if event.token is not None and event.token != self.state.prompt_token:
+            reason = "stale"
+        elif event.choice_id not in self.state.offered:
+            reason = "not_offered"
+        else:
+            return None
+        log.info("rejected choice person=%s reason=%s", self.person.id, reason)
+        return stay(free_text.stale_choice_note(self._ctx()))
+
+    async def _step_reacts(self, event: Incoming) -> Outcome:
+        assert self.state is not None  # noqa: S101
+        flow = self.engine.flows[self.state.flow]
+        return await flow.react(self.state.step)(event, self._ctx())
+
+    async def _text_or_media(self, event: Incoming) -> Outcome:
+        assert self.state is not None  # noqa: S101
+        if self.engine.flows[self.state.flow].takes_text_in(self.state.step):
+            return await self._step_reacts(event)
+        log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
+        return free_text.unplaced(event, self._ctx())
+
+    # ------------------------------------------------------------ applying
+
+    async def _apply(self, outcome: Outcome) -> list[Reply]:
+        state = self.state
+        assert state is not None  # noqa: S101
+        notes = list(outcome.notes)
+        match outcome.kind:
+            case "stay":
+                if not outcome.reprompt:
+                    return [self._reply(RichText(()), notes, ())]
+            case "go":
+                state.answers.update(outcome.answers)
+                state.step = str(outcome.step)
+            case "switch":
+                flow = self.engine.flows.get(str(outcome.flow))
+                if flow is None:
+                    raise FlowError(f"no flow named {outcome.flow!r}")
+                state.flow = flow.name
+                state.step = str(outcome.step or flow.start)
+                state.answers = dict(outcome.answers)
+                if outcome.locale:
+                    state.locale = outcome.locale
+        if not self._position_known():
+            raise FlowError(f"flow {state.flow!r} has no step {state.step!r}")
+        prompt = await self._prompt()
+        state.prompt_token += 1
+        state.offered = [c.id for c in prompt.choices]
+        return [self._reply(prompt.text, notes, prompt.choices, token=state.prompt_token)]
+
+    async def _prompt(self) -> Prompt:
+        assert self.state is not None  # noqa: S101
+        ask = self.engine.flows[self.state.flow].ask(self.state.step)
+        prompt = ask(self._ctx())
+        return await prompt if inspect.isawaitable(prompt) else prompt
+
+    def _reply(
+        self,
+        text: RichText,
+        notes: list[RichText],
+        choices: tuple,
+        token: int | None = None,
+    ) -> Reply:
+        body = RichText(())
+        for note in [*notes, text]:
+            body = body + note
+        return Reply(text=body, choices=choices, token=token, rtl=self._ctx().t.rtl)
+
+    def _position_known(self) -> bool:
+        assert self.state is not None  # noqa: S101
+        flow = self.engine.flows.get(self.state.flow)
+        return flow is not None and flow.has_step(self.state.step)
+
+    def _ctx(self) -> Ctx:
+        assert self.state is not None  # noqa: S101
+        engine = self.engine
+        return Ctx(
+            person=self.person,
+            locale=self.state.locale,
+            locale_hint=self.locale_hint,
+            answers=self.state.answers,
+            t=engine.catalogs.translator(self.state.locale),
+            services=self.services,
+            clock=engine.clock,
+            content=engine.content,
+            catalogs=engine.catalogs,
+        )

@@ -1,0 +1,54 @@
+"""First contact: agree on a language, then hand over to the main menu.
+
+    LANGUAGE ──(a language we offer)──▶ main_menu
+       └──(anything else)──▶ re-ask, nothing stored
+
+Every language is listed by its own name. The one the channel hinted at (Telegram's
+language_code) comes first and is the language of the greeting; an unknown hint greets in
+English, no hint at all in German. /language brings a person back here at any time.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dialogs.context import Ctx
+from dialogs.core import Chosen, Incoming, Outcome, Prompt, choice, finish, stay
+from dialogs.flow import Flow
+from dialogs.i18n import language_name
+from dialogs.text import RichText
+
+
+class Step(StrEnum):
+    LANGUAGE = "language"
+
+
+def ask_language(ctx: Ctx) -> Prompt:
+    """Greet in the pre-selected language and offer every language we have."""
+    codes = [ctx.locale, *(code for code in ctx.catalogs.locales if code != ctx.locale)]
+    greeting = ctx.t.gettext(
+        "Hello! I am the assistant of the project »Diversität in Institutionen der "
+        "Migrationsgesellschaft« in Saxony. Which language shall we use?"
+    )
+    return Prompt(
+        text=RichText.plain(greeting),
+        choices=tuple(choice("lang", code, label=language_name(code)) for code in codes),
+    )
+
+
+async def on_language(event: Incoming, ctx: Ctx) -> Outcome:
+    """Store the chosen language and open the main menu in it."""
+    match event:
+        case Chosen("lang", code) if code in ctx.catalogs.locales:
+            await ctx.services.people.set_locale(person_id=ctx.person.person_id, locale=code)
+            confirmed = ctx.translator(code).gettext("Thank you. We will write in English.")
+            return finish(confirmed, locale=code)
+        case _:
+            return stay(ctx.t.gettext("Please choose one of the languages below."))
+
+
+FLOW = Flow(
+    name="first_contact",
+    start=Step.LANGUAGE,
+    steps={Step.LANGUAGE: (ask_language, on_language)},
+)

@@ -1,0 +1,152 @@
+"""Translations: one Translator per locale, chosen per conversation.
+
+Msgids are English; `de` is the default locale. Catalogs live in
+`locales/<locale>/LC_MESSAGES/messages.po` and are compiled to `.mo` (by `make`, or at start
+when a `.mo` is missing or older than its `.po`). There is no silent fallback: a locale
+without a compiled catalog is not offered at all.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from storage.clock import BERLIN
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCALE = "de"
+FALLBACK_FOR_UNKNOWN_HINT = "en"
+DOMAIN = "messages"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+# Names in the picker: each language in its own name and script.
+_OWN_NAMES = {"de@easy": "Einfaches Deutsch"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark for extraction"
+    """Mark a module-level text for extraction; translate it later with a Translator."""
+    return message
+
+
+def language_name(code: str) -> str:
+    """The language's own name in its own script, e.g. "Deutsch", "English", "українська"."""
+    if code in _OWN_NAMES:
+        return _OWN_NAMES[code]
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def babel_locale(code: str) -> Locale:
+    """The Babel locale used for dates and numbers (gettext modifiers like @easy dropped)."""
+    return Locale.parse(code.split("@")[0])
+
+
+class Translator:
+    """Texts, plurals, dates and times for one locale."""
+
+    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+        self.locale = locale
+        self._translations = translations
+        self._babel = babel_locale(locale)
+
+    @property
+    def rtl(self) -> bool:
+        return self._babel.text_direction == "rtl"
+
+    def gettext(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._translations.pgettext(context, message)
+
+    def format_number(self, number: float) -> str:
+        """Grouped for the locale, always in Latin digits."""
+        return format_decimal(number, locale=self._babel, numbering_system="latn")
+
+    def format_datetime(self, moment: datetime, style: str = "medium") -> str:
+        return format_datetime(moment, style, tzinfo=BERLIN, locale=self._babel)
+
+    def format_date(self, moment: datetime, style: str = "long") -> str:
+        return format_date(moment.astimezone(BERLIN), style, locale=self._babel)
+
+    def format_time(self, moment: datetime, style: str = "short") -> str:
+        return format_time(moment, style, tzinfo=BERLIN, locale=self._babel)
+
+
+class Catalogs:
+    """Every compiled catalog, loaded once; hands out a Translator per locale."""
+
+    def __init__(self, translators: dict[str, Translator]) -> None:
+        if DEFAULT_LOCALE not in translators:
+            raise RuntimeError(f"the default locale {DEFAULT_LOCALE!r} has no compiled catalog")
+        self._translators = translators
+
+    @classmethod
+    def load(cls, compiled_dir: Path) -> Catalogs:
+        translators = {}
+        for mo in sorted(compiled_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+            locale = mo.parent.parent.name
+            with mo.open("rb") as handle:
+                translators[locale] = Translator(locale, gettext.GNUTranslations(handle))
+        return cls(translators)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """Available locales, the default first, then alphabetically."""
+        rest = sorted(code for code in self._translators if code != DEFAULT_LOCALE)
+        return (DEFAULT_LOCALE, *rest)
+
+    def translator(self, locale: str | None) -> Translator:
+        return self._translators.get(locale or DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])
+
+    def locale_from_hint(self, hint: str | None) -> str | None:
+        """Map a channel's language hint ("de", "pt-br", "en_US") to one of our locales."""
+        if not hint:
+            return None
+        primary = hint.strip().lower().replace("_", "-").split("-")[0]
+        return primary if primary in self._translators else None
+
+    def preselected(self, hint: str | None) -> str:
+        """The locale to greet in: the hint's, English for an unknown hint, else German."""
+        if not hint:
+            return DEFAULT_LOCALE
+        return self.locale_from_hint(hint) or FALLBACK_FOR_UNKNOWN_HINT
+
+
+def compile_catalogs(source_dir: Path, target_dir: Path, *, force: bool = False) -> list[str]:
+    """Compile every `.po` under `source_dir` whose `.mo` in `target_dir` is missing or older.
+
+    Returns the locales compiled. Fuzzy entries are never compiled.
+    """
+    compiled = []
+    for po in sorted(source_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        relative = po.relative_to(source_dir)
+        mo = (target_dir / relative).with_suffix(".mo")
+        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=po.parent.parent.name)
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as handle:
+            write_mo(handle, catalog)
+        compiled.append(po.parent.parent.name)
+    if compiled:
+        log.info("compiled catalogs locales=%s", ",".join(compiled))
+    return compiled
+
+
+def locales_with_catalogs(source_dir: Path) -> Iterable[str]:
+    return sorted(po.parent.parent.name for po in source_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))

@@ -1,0 +1,7 @@
+"""Every model, imported so that `Base.metadata` knows all tables."""
+
+from storage.models.base import Base
+from storage.models.conversations import Conversation
+from storage.models.people import ChannelIdentity, Person
+
+__all__ = ["Base", "ChannelIdentity", "Conversation", "Person"]

@@ -1,0 +1,22 @@
+"""Use cases, each working inside the caller's transaction; none of them commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.services.conversations import Conversations
+from storage.services.people import People
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service, bound to one unit of work's session."""
+
+    people: People
+    conversations: Conversations
+
+    @classmethod
+    def bind(cls, session: AsyncSession) -> Services:
+        return cls(people=People(session), conversations=Conversations(session))

@@ -1,0 +1,93 @@
+"""People and their channel identities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChannelIdentity, Person
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A channel identity and the person behind it, as the core needs them."""
+
+    id: int
+    person_id: int
+    channel: str
+    external_id: str
+    person_locale: str | None
+
+
+class People:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def identify(
+        self,
+        *,
+        channel: str,
+        external_id: str,
+        locale_hint: str | None,
+        first_name: str | None,
+        now: datetime,
+    ) -> Identity:
+        """The identity for `(channel, external_id)`, created with a new person on first contact.
+
+        Safe when two events of a new person race: the unique constraint decides, and the
+        loser reads the winner's row.
+        """
+        found = await self._find(channel, external_id)
+        if found is not None:
+            return found
+        try:
+            async with self._session.begin_nested():
+                person = Person(first_name=first_name, created_at=now)
+                self._session.add(person)
+                await self._session.flush()
+                self._session.add(
+                    ChannelIdentity(
+                        person_id=person.id,
+                        channel=channel,
+                        external_id=external_id,
+                        locale_hint=locale_hint,
+                        created_at=now,
+                    )
+                )
+                await self._session.flush()
+        except IntegrityError:
+            pass
+        found = await self._find(channel, external_id)
+        if found is None:  # pragma: no cover - the constraint guarantees a row
+            raise RuntimeError("identity vanished after insert")
+        return found
+
+    async def set_locale(self, *, person_id: int, locale: str) -> None:
+        """Remember the language a person chose (used beyond this conversation)."""
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(locale=locale)
+        )
+
+    async def _find(self, channel: str, external_id: str) -> Identity | None:
+        row = (
+            await self._session.execute(
+                select(ChannelIdentity.id, ChannelIdentity.person_id, Person.locale)
+                .join(Person, Person.id == ChannelIdentity.person_id)
+                .where(
+                    ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        return Identity(
+            id=row.id,
+            person_id=row.person_id,
+            channel=channel,
+            external_id=external_id,
+            person_locale=row.locale,
+        )

@@ -1,0 +1,65 @@
+"""Races for real: several engines (as several processes would) on one database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.config import Settings
+from dialogs.core import PersonRef, Text
+from storage.models import ChannelIdentity, Conversation, Person
+from tests.fakes.clock import ManualClock
+
+PROCESSES = 4
+
+
+@pytest.fixture
+async def apps(
+    settings: Settings,
+    clock: ManualClock,
+    compiled_catalogs: Path,
+) -> AsyncIterator[list[App]]:
+    built = [
+        App.build(settings, clock=clock, compiled_dir=compiled_catalogs) for _ in range(PROCESSES)
+    ]
+    yield built
+    for app in built:
+        await app.close()
+
+
+async def count(app: App, model: type) -> int:
+    async with app.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def test_a_new_person_writing_to_several_processes_at_once_is_one_person(
+    apps: list[App],
+) -> None:
+    who = PersonRef(channel="test", external_id="racer", locale_hint="en")
+
+    replies = await asyncio.gather(*(app.dialogs.handle(who, Text("hi")) for app in apps))
+
+    assert all(replies)
+    assert await count(apps[0], Person) == 1
+    assert await count(apps[0], ChannelIdentity) == 1
+    async with apps[0].sessions() as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+    assert conversation.version == PROCESSES
+    assert conversation.prompt_token == PROCESSES
+
+
+async def test_events_of_one_person_in_one_process_are_handled_one_after_the_other(
+    app: App,
+) -> None:
+    who = PersonRef(channel="test", external_id="burst")
+    events = 10
+
+    replies = await asyncio.gather(*(app.dialogs.handle(who, Text(f"m{n}")) for n in range(events)))
+
+    tokens = [reply[-1].token for reply in replies]
+    assert tokens == list(range(1, events + 1))

@@ -1,0 +1,84 @@
+"""Settings: safe defaults, and one clear line naming a malformed variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+from storage.db import async_url
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "DATABASE_URL",
+        "STAFF_CHAT_ID",
+        "ADMIN_IDS",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "WEBHOOK_PORT",
+        "LOG_LEVEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_need_nothing_set() -> None:
+    settings = load_settings()
+
+    assert settings.database_url == "sqlite:///data/erstkontakt.db"
+    assert settings.telegram_bot_token is None
+    assert settings.admin_ids == ()
+    assert settings.telegram_api_base == "https://api.telegram.org"
+
+
+def test_admin_ids_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "11, 22,33")
+
+    assert load_settings().admin_ids == (11, 22, 33)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        ("STAFF_CHAT_ID", "abc", "STAFF_CHAT_ID: Input should be a valid integer"),
+        ("ADMIN_IDS", "1,x", "ADMIN_IDS: Input should be a valid integer"),
+        ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT: Input should be less than or equal to 65535"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL: unsupported database 'mysql'"),
+        ("WEBHOOK_URL", "https://example.org/hook", "WEBHOOK_SECRET: required when WEBHOOK_URL"),
+    ],
+)
+def test_a_malformed_value_stops_with_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    value: str,
+    line: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError) as stopped:
+        load_settings()
+
+    message = str(stopped.value)
+    assert message.startswith(line)
+    assert "\n" not in message
+
+
+def test_the_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "x" * 5000)
+    assert load_settings().telegram_bot_token
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("sqlite:///data/x.db", "sqlite+aiosqlite:///data/x.db"),
+        ("sqlite+aiosqlite:////tmp/x.db", "sqlite+aiosqlite:////tmp/x.db"),
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_database_urls_get_their_async_driver(given: str, used: str) -> None:
+    assert async_url(given) == used

@@ -1,0 +1,98 @@
+"""The console chat, as a person at a terminal or a script would use it."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.app import App
+from bot.channels.console import ConsoleChannel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_a_piped_session_reads_like_a_transcript(app: App) -> None:
+    output = io.StringIO()
+    console = ConsoleChannel(
+        app.dialogs,
+        name="script",
+        stdin=io.StringIO("/start\n2\n1\n10\n/menu\n"),
+        stdout=output,
+    )
+
+    await console.serve()
+
+    transcript = output.getvalue()
+    assert "> /start\nHallo!" in transcript
+    assert "  2) English" in transcript
+    assert "> 2\nThank you. We will write in English." in transcript
+    assert "== Contacts ==" in transcript
+    assert "Hamida Taamiri" in transcript
+    assert transcript.rstrip().endswith("7) Language")
+
+
+async def test_a_number_not_on_screen_is_text(app: App) -> None:
+    output = io.StringIO()
+    console = ConsoleChannel(app.dialogs, stdin=io.StringIO("/start\n1\n42\n"), stdout=output)
+
+    await console.serve()
+
+    assert "Das habe ich nicht verstanden." in output.getvalue()
+
+
+def run_cli(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    code = (
+        "import sys; from bot.cli import main; status = main(sys.argv[1:]); "
+        "print('aiogram imported' if 'aiogram' in sys.modules else 'aiogram not imported', "
+        "file=sys.stderr); sys.exit(status)"
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_erstkontakt_chat_migrates_a_new_database_and_needs_no_aiogram(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "/start\n2\n/help\n", "chat", "--as", "tester")
+
+    assert result.returncode == 0, result.stderr
+    assert "What would you like to do?" in result.stdout
+    assert "/language - change the language" in result.stdout
+    assert "aiogram not imported" in result.stderr
+    assert (tmp_path / "db.sqlite").exists()
+
+
+def test_the_console_remembers_a_person_across_runs(tmp_path: Path) -> None:
+    run_cli(tmp_path, "/start\n2\n1\n", "chat", "--as", "tester")
+
+    again = run_cli(tmp_path, "1\n", "chat", "--as", "tester")
+
+    assert again.stdout.startswith("> 1\n== Aims of the project ==")
+
+
+def test_a_malformed_setting_stops_with_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "STAFF_CHAT_ID": "abc"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("erstkontakt: STAFF_CHAT_ID: Input should be a valid integer")
+    assert result.stderr.count("\n") == 1
