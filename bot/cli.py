@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from bot.app import App
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging import configure_logging
-
-log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"erstkontakt: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level if args.command != "chat" else "WARNING")
+    # In the terminal chat, log lines would interleave with the conversation.
+    console = args.command == "chat" or (args.command == "run" and not settings.telegram_bot_token)
+    configure_logging("WARNING" if console else settings.log_level)
     try:
         return asyncio.run(_run(args, settings))
     except KeyboardInterrupt:
@@ -52,8 +51,6 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "run" and settings.telegram_bot_token:
             print("erstkontakt: the Telegram channel is not built yet", file=sys.stderr)
             return 2
-        if args.command == "run":
-            log.info("no TELEGRAM_BOT_TOKEN set: serving the console chat")
         from bot.channels.console import ConsoleChannel
 
         await ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")).serve()
