@@ -7,6 +7,7 @@ import re
 
 from dialogs.context import Ctx
 from dialogs.core import Command, Outcome, stay, switch
+from dialogs.deep_links import open_link, parse_payload
 from dialogs.text import RichText
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,9 @@ def handle(command: Command, ctx: Ctx) -> Outcome:
         case "start":
             if ctx.person.person_locale is None:
                 return switch("first_contact", start_args=command.args)
-            return switch("main_menu", note=t.gettext("Welcome back!"))
+            link = parse_payload(command.args)
+            welcome = t.gettext("Welcome back!")
+            return (link and open_link(link, ctx)) or switch("main_menu", note=welcome)
         case "menu":
             return switch("main_menu")
         case "language":

@@ -32,6 +32,7 @@ from dialogs.core import (
     stay,
     switch,
 )
+from dialogs.deep_links import parse_payload
 from dialogs.flow import Flow, FlowError
 from dialogs.i18n import Catalogs
 from dialogs.text import RichText
@@ -72,22 +73,48 @@ class DialogEngine:
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str], int] = {}
 
-    async def handle(self, who: PersonRef, event: Incoming) -> list[Reply]:
-        """Handle one event of one person and return what to send them."""
+    async def handle(
+        self, who: PersonRef, event: Incoming, *, event_key: str | None = None
+    ) -> list[Reply]:
+        """Handle one event of one person and return what to send them.
+
+        `event_key` names the platform's event (Telegram's update_id): an event whose key was
+        handled before is a redelivery and gets no reply.
+        """
         async with self._person_lock(who):
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
-                    return await self._handle_once(who, event)
+                    return await self._handle_once(who, event, event_key)
                 except ConversationChanged:
                     log.info("conversation changed meanwhile, again attempt=%s", attempt)
             raise RuntimeError("conversation kept changing; giving up on this event")
 
-    async def _handle_once(self, who: PersonRef, event: Incoming) -> list[Reply]:
+    async def _handle_once(
+        self, who: PersonRef, event: Incoming, event_key: str | None
+    ) -> list[Reply]:
         async with UnitOfWork(self._sessions) as uow:
-            turn = await self._open_turn(who, Services.bind(uow.session))
+            services = Services.bind(uow.session)
+            if event_key and not await services.processed_events.claim(
+                channel=who.channel, event_key=event_key, now=self.clock.now()
+            ):
+                log.info("duplicate event channel=%s key=%s", who.channel, event_key)
+                return []
+            turn = await self._open_turn(who, services)
             replies = await turn.run(event)
             await turn.save()
         return replies
+
+    async def set_reachable(self, who: PersonRef, *, reachable: bool) -> None:
+        """Record that the platform delivers to this person again, or refuses to."""
+        async with UnitOfWork(self._sessions) as uow:
+            people = Services.bind(uow.session).people
+            if reachable:
+                await people.mark_reachable(channel=who.channel, external_id=who.external_id)
+            else:
+                await people.mark_unreachable(
+                    channel=who.channel, external_id=who.external_id, now=self.clock.now()
+                )
+        log.info("person %s channel=%s", "reachable" if reachable else "unreachable", who.channel)
 
     async def position(self, who: PersonRef) -> tuple[str, str] | None:
         """Where the person's conversation stands, as `(flow, step)`."""
@@ -128,6 +155,8 @@ class DialogEngine:
             first_name=who.first_name,
             now=self.clock.now(),
         )
+        if identity.unreachable_since is not None:
+            await services.people.mark_reachable(channel=who.channel, external_id=who.external_id)
         state = await services.conversations.load(identity.id)
         return Turn(self, services, identity, who.locale_hint, state)
 
@@ -143,6 +172,8 @@ class Turn:
     state: ConversationState | None
 
     async def run(self, event: Incoming) -> list[Reply]:
+        if isinstance(event, Command) and event.name == "start":
+            await self._count_deep_link(event.args)
         if self.state is None or not self._position_known():
             return await self._begin(event)
         match event:
@@ -189,6 +220,14 @@ class Turn:
         first = FIRST_FLOW if self.person.person_locale is None else HOME_FLOW
         start_args = event.args if isinstance(event, Command) and event.name == "start" else ""
         return await self._apply(switch(first, start_args=start_args))
+
+    async def _count_deep_link(self, payload: str) -> None:
+        link = parse_payload(payload) if payload else None
+        if link is not None:
+            await self.services.deep_link_visits.count(
+                target=link.target, source=link.source, now=self.engine.clock.now()
+            )
+            log.info("deep link target=%s source=%s", link.target, link.source)
 
     def _rejected_choice(self, event: Chosen) -> Outcome | None:
         assert self.state is not None  # noqa: S101

@@ -6,6 +6,7 @@
 Every language is listed by its own name. The one the channel hinted at (Telegram's
 language_code) comes first and is the language of the greeting; an unknown hint greets in
 English, no hint at all in German. /language brings a person back here at any time.
+A deep link the person came with (`/start about-07`) is opened once the language is set.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from enum import StrEnum
 
 from dialogs.context import Ctx
 from dialogs.core import Chosen, Incoming, Outcome, Prompt, choice, finish, stay
+from dialogs.deep_links import open_link, parse_payload
 from dialogs.flow import Flow
 from dialogs.i18n import language_name
 from dialogs.text import RichText
@@ -42,7 +44,9 @@ async def on_language(event: Incoming, ctx: Ctx) -> Outcome:
         case Chosen("lang", code) if code in ctx.catalogs.locales:
             await ctx.services.people.set_locale(person_id=ctx.person.person_id, locale=code)
             confirmed = ctx.translator(code).gettext("Thank you. We will write in English.")
-            return finish(confirmed, locale=code)
+            link = parse_payload(ctx.answers.get("start_args", ""))
+            opened = link and open_link(link, ctx, note=confirmed, locale=code)
+            return opened or finish(confirmed, locale=code)
         case _:
             return stay(ctx.t.gettext("Please choose one of the languages below."))
 

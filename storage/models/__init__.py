@@ -2,6 +2,14 @@
 
 from storage.models.base import Base
 from storage.models.conversations import Conversation
+from storage.models.events import DeepLinkVisit, ProcessedEvent
 from storage.models.people import ChannelIdentity, Person
 
-__all__ = ["Base", "ChannelIdentity", "Conversation", "Person"]
+__all__ = [
+    "Base",
+    "ChannelIdentity",
+    "Conversation",
+    "DeepLinkVisit",
+    "Person",
+    "ProcessedEvent",
+]

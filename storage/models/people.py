@@ -31,5 +31,8 @@ class ChannelIdentity(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     locale_hint: Mapped[str | None] = mapped_column(String(35))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Set when the platform refused delivery (the person blocked the bot); cleared when
+    # they write again or the platform reports them back.
+    unreachable_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     person: Mapped[Person] = relationship(back_populates="identities")

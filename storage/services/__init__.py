@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.services.conversations import Conversations
+from storage.services.events import DeepLinkVisits, ProcessedEvents
 from storage.services.people import People
 
 
@@ -16,7 +17,14 @@ class Services:
 
     people: People
     conversations: Conversations
+    processed_events: ProcessedEvents
+    deep_link_visits: DeepLinkVisits
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Services:
-        return cls(people=People(session), conversations=Conversations(session))
+        return cls(
+            people=People(session),
+            conversations=Conversations(session),
+            processed_events=ProcessedEvents(session),
+            deep_link_visits=DeepLinkVisits(session),
+        )

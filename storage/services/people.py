@@ -21,6 +21,7 @@ class Identity:
     channel: str
     external_id: str
     person_locale: str | None
+    unreachable_since: datetime | None = None
 
 
 class People:
@@ -66,6 +67,30 @@ class People:
             raise RuntimeError("identity vanished after insert")
         return found
 
+    async def mark_unreachable(self, *, channel: str, external_id: str, now: datetime) -> None:
+        """The platform refused delivery: send nothing more until they are back."""
+        await self._session.execute(
+            update(ChannelIdentity)
+            .where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.external_id == external_id,
+                ChannelIdentity.unreachable_since.is_(None),
+            )
+            .values(unreachable_since=now)
+        )
+
+    async def mark_reachable(self, *, channel: str, external_id: str) -> None:
+        """They wrote again, or the platform says they are back."""
+        await self._session.execute(
+            update(ChannelIdentity)
+            .where(
+                ChannelIdentity.channel == channel,
+                ChannelIdentity.external_id == external_id,
+                ChannelIdentity.unreachable_since.is_not(None),
+            )
+            .values(unreachable_since=None)
+        )
+
     async def set_locale(self, *, person_id: int, locale: str) -> None:
         """Remember the language a person chose (used beyond this conversation)."""
         await self._session.execute(
@@ -75,7 +100,12 @@ class People:
     async def _find(self, channel: str, external_id: str) -> Identity | None:
         row = (
             await self._session.execute(
-                select(ChannelIdentity.id, ChannelIdentity.person_id, Person.locale)
+                select(
+                    ChannelIdentity.id,
+                    ChannelIdentity.person_id,
+                    ChannelIdentity.unreachable_since,
+                    Person.locale,
+                )
                 .join(Person, Person.id == ChannelIdentity.person_id)
                 .where(
                     ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
@@ -90,4 +120,5 @@ class People:
             channel=channel,
             external_id=external_id,
             person_locale=row.locale,
+            unreachable_since=row.unreachable_since,
         )

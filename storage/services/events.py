@@ -1,0 +1,47 @@
+"""Platform events handled once, and deep-link visits counted by source."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import DeepLinkVisit, ProcessedEvent
+
+
+class ProcessedEvents:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, *, channel: str, event_key: str, now: datetime) -> bool:
+        """True the first time an event is seen; False for a redelivery. Part of the
+        caller's transaction, so an event whose handling failed can be claimed again."""
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(
+                    insert(ProcessedEvent).values(
+                        channel=channel, event_key=event_key, processed_at=now
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+
+class DeepLinkVisits:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def count(self, *, target: str, source: str | None, now: datetime) -> None:
+        """Count one start through a deep link; who it was is not recorded."""
+        await self._session.execute(
+            insert(DeepLinkVisit).values(target=target, source=source, visited_at=now)
+        )
+
+    async def by_source(self) -> dict[str | None, int]:
+        rows = await self._session.execute(
+            select(DeepLinkVisit.source, func.count()).group_by(DeepLinkVisit.source)
+        )
+        return dict(rows.tuples().all())
