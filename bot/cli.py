@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from bot.app import App
 from bot.config import Settings, SettingsError, load_settings
@@ -39,21 +40,41 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat in this terminal")
     chat.add_argument("--as", dest="name", default="local", help="who you are in the chat")
     commands.add_parser("migrate", help="bring the database to the newest migration")
+    qr = commands.add_parser("qr", help="a QR code (PNG and SVG) of a deep link, for posters")
+    qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
+    qr.add_argument("--out", type=Path, default=Path(), help="folder for the files")
     return parser
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "qr":
+        return _write_qr(args.payload, args.out, settings)
     app = App.build(settings)
     try:
         await app.migrate()
         if args.command == "migrate":
             return 0
         if args.command == "run" and settings.telegram_bot_token:
-            print("erstkontakt: the Telegram channel is not built yet", file=sys.stderr)
-            return 2
+            from bot.channels.telegram import TelegramChannel
+
+            await TelegramChannel(engine=app.dialogs, settings=settings).serve()
+            return 0
         from bot.channels.console import ConsoleChannel
 
         await ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")).serve()
         return 0
     finally:
         await app.close()
+
+
+def _write_qr(payload: str, folder: Path, settings: Settings) -> int:
+    from bot.qr import QrError, write_deep_link_qr
+
+    try:
+        written = write_deep_link_qr(payload, folder, username=settings.telegram_bot_username)
+    except QrError as error:
+        print(f"erstkontakt: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0

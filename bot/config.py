@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -9,12 +10,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from storage.db import UnsupportedDatabase, async_url
 
+TELEGRAM_API = "https://api.telegram.org"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     telegram_bot_token: str | None = None
-    telegram_api_base: str = "https://api.telegram.org"
+    telegram_api_base: str = TELEGRAM_API
     telegram_bot_username: str | None = None
     database_url: str = "sqlite:///data/erstkontakt.db"
     staff_chat_id: int | None = None
@@ -64,10 +67,25 @@ class Settings(BaseSettings):
             raise ValueError("one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _a_web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https://")
+        return value
+
     @model_validator(mode="after")
-    def _webhook_needs_secret(self) -> Settings:
+    def _webhook_rules(self) -> Settings:
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
+        if self.webhook_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.webhook_secret):
+            raise ValueError("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        plain_http = (self.webhook_url or "").startswith("http://")
+        if plain_http and self.telegram_api_base == TELEGRAM_API:
+            raise ValueError(
+                "WEBHOOK_URL: Telegram requires https:// (http:// only with another "
+                "TELEGRAM_API_BASE, such as a test server)"
+            )
         return self
 
 

@@ -30,7 +30,12 @@ def handle(command: Command, ctx: Ctx) -> Outcome:
             if ctx.person.person_locale is None:
                 return switch("first_contact", start_args=command.args)
             link = parse_payload(command.args)
-            welcome = t.gettext("Welcome back!")
+            name = ctx.person.first_name
+            welcome = (
+                t.gettext("Welcome back, {name}!").format(name=t.isolate(name))
+                if name
+                else t.gettext("Welcome back!")
+            )
             return (link and open_link(link, ctx)) or switch("main_menu", note=welcome)
         case "menu":
             return switch("main_menu")

@@ -8,11 +8,9 @@ with another process is handled again from the start.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,6 +33,7 @@ from dialogs.core import (
 from dialogs.deep_links import parse_payload
 from dialogs.flow import Flow, FlowError
 from dialogs.i18n import Catalogs
+from dialogs.locks import KeyedLocks
 from dialogs.text import RichText
 from dialogs.validation import Rejected, clean_text
 from storage.clock import Clock
@@ -70,8 +69,7 @@ class DialogEngine:
         self.catalogs = catalogs
         self.content = content
         self.clock = clock
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._waiting: dict[tuple[str, str], int] = {}
+        self._people = KeyedLocks()
 
     async def handle(
         self, who: PersonRef, event: Incoming, *, event_key: str | None = None
@@ -81,7 +79,7 @@ class DialogEngine:
         `event_key` names the platform's event (Telegram's update_id): an event whose key was
         handled before is a redelivery and gets no reply.
         """
-        async with self._person_lock(who):
+        async with self._people.hold((who.channel, who.external_id)):
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
                     return await self._handle_once(who, event, event_key)
@@ -133,19 +131,6 @@ class DialogEngine:
                 now=self.clock.now(),
             )
             return await services.conversations.load(identity.id)
-
-    @asynccontextmanager
-    async def _person_lock(self, who: PersonRef) -> AsyncIterator[None]:
-        key = (who.channel, who.external_id)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
 
     async def _open_turn(self, who: PersonRef, services: Services) -> Turn:
         identity = await services.people.identify(

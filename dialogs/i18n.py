@@ -63,6 +63,10 @@ class Translator:
     def rtl(self) -> bool:
         return self._babel.text_direction == "rtl"
 
+    def isolate(self, value: str) -> str:
+        """A name or other value of unknown direction, kept in order inside RTL text."""
+        return f"\u2068{value}\u2069" if self.rtl else value
+
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
 

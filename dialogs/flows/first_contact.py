@@ -28,10 +28,16 @@ class Step(StrEnum):
 def ask_language(ctx: Ctx) -> Prompt:
     """Greet in the pre-selected language and offer every language we have."""
     codes = [ctx.locale, *(code for code in ctx.catalogs.locales if code != ctx.locale)]
-    greeting = ctx.t.gettext(
-        "Hello! I am the assistant of the project »Diversität in Institutionen der "
+    t = ctx.t
+    name = ctx.person.first_name
+    hello = (
+        t.gettext("Hello, {name}!").format(name=t.isolate(name)) if name else t.gettext("Hello!")
+    )
+    introduction = t.gettext(
+        "I am the assistant of the project »Diversität in Institutionen der "
         "Migrationsgesellschaft« in Saxony. Which language shall we use?"
     )
+    greeting = f"{hello} {introduction}"
     return Prompt(
         text=RichText.plain(greeting),
         choices=tuple(choice("lang", code, label=language_name(code)) for code in codes),

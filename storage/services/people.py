@@ -21,6 +21,7 @@ class Identity:
     channel: str
     external_id: str
     person_locale: str | None
+    first_name: str | None = None
     unreachable_since: datetime | None = None
 
 
@@ -47,7 +48,7 @@ class People:
             return found
         try:
             async with self._session.begin_nested():
-                person = Person(first_name=first_name, created_at=now)
+                person = Person(first_name=(first_name or None) and first_name[:64], created_at=now)
                 self._session.add(person)
                 await self._session.flush()
                 self._session.add(
@@ -105,6 +106,7 @@ class People:
                     ChannelIdentity.person_id,
                     ChannelIdentity.unreachable_since,
                     Person.locale,
+                    Person.first_name,
                 )
                 .join(Person, Person.id == ChannelIdentity.person_id)
                 .where(
@@ -120,5 +122,6 @@ class People:
             channel=channel,
             external_id=external_id,
             person_locale=row.locale,
+            first_name=row.first_name,
             unreachable_since=row.unreachable_since,
         )

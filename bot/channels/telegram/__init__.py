@@ -1,0 +1,247 @@
+"""Erstkontakt on Telegram: long polling by default, a webhook when WEBHOOK_URL is set.
+
+Private chats go to the dialog engine; its replies are rendered here (HTML, inline
+keyboards) and sent through `Delivery`, which applies Telegram's failure rules. Updates of
+one chat are handled one after the other, in order; an update delivered twice is handled
+once (the engine records its update_id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteWebhook,
+    EditMessageText,
+    SendMessage,
+    SetMyCommands,
+    SetWebhook,
+)
+from aiogram.types import (
+    BotCommand,
+    CallbackQuery,
+    ChatMemberUpdated,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from aiohttp import web
+
+from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.channels.telegram.render import OutgoingMessage, render
+from bot.channels.telegram.updates import CHANNEL, incoming_message, incoming_press, person_of
+from bot.channels.telegram.webhook import webhook_app
+from bot.config import Settings
+from dialogs.core import Incoming, PersonRef, Reply
+from dialogs.engine import DialogEngine
+from dialogs.i18n import DEFAULT_LOCALE, N_
+from dialogs.locks import KeyedLocks
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+COMMANDS = (
+    ("start", N_("Start")),
+    ("menu", N_("Main menu")),
+    ("language", N_("Change the language")),
+    ("cancel", N_("Stop what you are doing")),
+    ("help", N_("Help")),
+)
+DEFAULT_COMMANDS = ("start", "language", "help")
+
+
+def make_bot(settings: Settings) -> Bot:
+    """A Bot whose every call (file downloads included) goes to TELEGRAM_API_BASE."""
+    assert settings.telegram_bot_token  # noqa: S101 - checked before a channel is made
+    server = TelegramAPIServer.from_base(settings.telegram_api_base)
+    return Bot(settings.telegram_bot_token, session=AiohttpSession(api=server))
+
+
+class TelegramChannel:
+    def __init__(self, *, engine: DialogEngine, settings: Settings, bot: Bot | None = None):
+        self.engine = engine
+        self.settings = settings
+        self.bot = bot or make_bot(settings)
+        self.delivery = Delivery(self.bot, on_blocked=self._blocked)
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(self._router())
+        self._chats = KeyedLocks()
+        self._webhook: web.AppRunner | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def serve(self) -> None:
+        """Start, then receive updates until cancelled."""
+        await self.start()
+        try:
+            if self._webhook is None:
+                await self.dispatcher.start_polling(
+                    self.bot,
+                    allowed_updates=ALLOWED_UPDATES,
+                    handle_signals=False,
+                    close_bot_session=False,
+                )
+            else:
+                await asyncio.Event().wait()
+        finally:
+            await self.stop()
+
+    async def start(self) -> None:
+        """Register the command menus and the webhook (or remove it, for polling)."""
+        await self._register_commands()
+        if not self.settings.webhook_url:
+            await self.delivery.call(DeleteWebhook(drop_pending_updates=False))
+            log.info("telegram ready mode=polling")
+            return
+        await self._start_webhook_server()
+        await self.delivery.call(
+            SetWebhook(
+                url=self.settings.webhook_url,
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        )
+        log.info("telegram ready mode=webhook")
+
+    async def stop(self) -> None:
+        if self._webhook is not None:
+            await self._webhook.cleanup()
+            self._webhook = None
+        await self.bot.session.close()
+
+    async def feed(self, raw_update: dict[str, Any]) -> None:
+        """Handle one update as Telegram sent it (the webhook's entry point)."""
+        update = Update.model_validate(raw_update, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update)
+
+    async def _start_webhook_server(self) -> None:
+        settings = self.settings
+        path = urlsplit(settings.webhook_url or "").path or "/"
+        app = webhook_app(path=path, secret=settings.webhook_secret or "", handle_update=self.feed)
+        self._webhook = web.AppRunner(app, access_log=None)
+        await self._webhook.setup()
+        await web.TCPSite(self._webhook, settings.webhook_host, settings.webhook_port).start()
+        log.info("webhook listening host=%s port=%s", settings.webhook_host, settings.webhook_port)
+
+    async def _register_commands(self) -> None:
+        catalogs = self.engine.catalogs
+        german = catalogs.translator(DEFAULT_LOCALE)
+        default = [
+            BotCommand(command=name, description=german.gettext(text))
+            for name, text in COMMANDS
+            if name in DEFAULT_COMMANDS
+        ]
+        await self.delivery.call(SetMyCommands(commands=default))
+        for locale in catalogs.locales:
+            if not re.fullmatch(r"[a-z]{2}", locale):
+                continue  # Telegram takes only two-letter ISO 639-1 codes here
+            t = catalogs.translator(locale)
+            commands = [BotCommand(command=n, description=t.gettext(d)) for n, d in COMMANDS]
+            await self.delivery.call(SetMyCommands(commands=commands, language_code=locale))
+
+    # ------------------------------------------------------------ updates
+
+    def _router(self) -> Router:
+        router = Router(name="private chats")
+        router.message.register(self._on_message, F.chat.type == "private")
+        router.callback_query.register(self._on_press)
+        router.my_chat_member.register(self._on_membership, F.chat.type == "private")
+        return router
+
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        if message.from_user is None:
+            return
+        who = person_of(message.from_user)
+        event = incoming_message(message)
+        await self._converse(who, message.chat.id, event, event_update.update_id)
+
+    async def _on_press(self, query: CallbackQuery, event_update: Update) -> None:
+        try:
+            await self.delivery.call(AnswerCallbackQuery(callback_query_id=query.id))
+        except TelegramBadRequest:
+            log.info("callback query could not be answered update=%s", event_update.update_id)
+        message = query.message if isinstance(query.message, Message) else None
+        if message is not None and message.chat.type != "private":
+            return
+        chat_id = message.chat.id if message else query.from_user.id
+        who = person_of(query.from_user)
+        event = incoming_press(query)
+        await self._converse(who, chat_id, event, event_update.update_id, pressed=message)
+
+    async def _on_membership(self, update: ChatMemberUpdated) -> None:
+        status = update.new_chat_member.status
+        if status in {"kicked", "member"}:
+            who = person_of(update.from_user)
+            await self.engine.set_reachable(who, reachable=status == "member")
+
+    async def _converse(
+        self,
+        who: PersonRef,
+        chat_id: int,
+        event: Incoming,
+        update_id: int,
+        *,
+        pressed: Message | None = None,
+    ) -> None:
+        async with self._chats.hold(chat_id):
+            replies = await self.engine.handle(who, event, event_key=f"update:{update_id}")
+            try:
+                await self._send(chat_id, replies, pressed=pressed)
+            except Unreachable:
+                log.info("reply not delivered: person blocked the bot update=%s", update_id)
+
+    # ------------------------------------------------------------ sending
+
+    async def _send(self, chat_id: int, replies: list[Reply], *, pressed: Message | None) -> None:
+        messages = [message for reply in replies for message in render(reply)]
+        if pressed is not None and len(messages) == 1 and await self._edit(pressed, messages[0]):
+            return
+        for message in messages:
+            await self.delivery.call(
+                SendMessage(
+                    chat_id=chat_id,
+                    text=message.html,
+                    parse_mode="HTML",
+                    reply_markup=message.keyboard,
+                    link_preview_options=NO_PREVIEW,
+                ),
+                chat_id=chat_id,
+            )
+
+    async def _edit(self, pressed: Message, message: OutgoingMessage) -> bool:
+        """Show the next step in the message that was pressed; False if it cannot be edited."""
+        if pressed.text is None:
+            return False
+        try:
+            await self.delivery.call(
+                EditMessageText(
+                    chat_id=pressed.chat.id,
+                    message_id=pressed.message_id,
+                    text=message.html,
+                    parse_mode="HTML",
+                    reply_markup=message.keyboard,
+                    link_preview_options=NO_PREVIEW,
+                ),
+                chat_id=pressed.chat.id,
+            )
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return True
+            log.info("could not edit the pressed message, sending anew")
+            return False
+        return True
+
+    async def _blocked(self, chat_id: int) -> None:
+        await self.engine.set_reachable(
+            PersonRef(channel=CHANNEL, external_id=str(chat_id)), reachable=False
+        )

@@ -1,0 +1,84 @@
+"""Calls to the Bot API with Telegram's failure rules: 429 waits the given retry_after and
+tries again; network errors and 5xx back off and try again; 403 means the person blocked
+the bot, which is recorded, and nothing retries them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import TelegramMethod
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ATTEMPTS = 6
+_backoff = wait_exponential_jitter(multiplier=0.5, max=30, jitter=0.5)
+
+
+class Unreachable(Exception):
+    """The person blocked the bot (or deleted their account)."""
+
+
+def _wait(state: RetryCallState) -> float:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, TelegramRetryAfter):
+        return float(error.retry_after)
+    return _backoff(state)
+
+
+def _log_retry(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome else None
+    log.warning(
+        "telegram call failed, retrying attempt=%s error=%s",
+        state.attempt_number,
+        type(error).__name__,
+    )
+
+
+class Delivery:
+    """Sends through one Bot; `on_blocked(chat_id)` is told about people who blocked it."""
+
+    def __init__(
+        self, bot: Bot, *, on_blocked: Callable[[int], Awaitable[None]], attempts: int = ATTEMPTS
+    ) -> None:
+        self.bot = bot
+        self._on_blocked = on_blocked
+        self._attempts = attempts
+
+    async def call(self, method: TelegramMethod[T], *, chat_id: int | None = None) -> T:
+        """Call `method`, retrying as Telegram asks; raises `Unreachable` on 403."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(
+                (TelegramRetryAfter, TelegramNetworkError, TelegramServerError)
+            ),
+            wait=_wait,
+            stop=stop_after_attempt(self._attempts),
+            before_sleep=_log_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self.bot(method)
+        except TelegramForbiddenError as error:
+            log.info("telegram refused delivery chat=%s", chat_id)
+            if chat_id is not None:
+                await self._on_blocked(chat_id)
+            raise Unreachable(chat_id) from error
+        raise AssertionError("unreachable: tenacity either returns or raises")

@@ -1,0 +1,55 @@
+"""aiogram's Message and CallbackQuery as the core's incoming events. The only module that
+reads Telegram updates."""
+
+from __future__ import annotations
+
+from aiogram.types import CallbackQuery, Message, User
+
+from bot.channels.telegram import callback
+from dialogs.commands import parse_command
+from dialogs.core import Chosen, ContactShared, Incoming, MediaKind, MediaReceived, PersonRef, Text
+
+CHANNEL = "telegram"
+_MEDIA: tuple[MediaKind, ...] = (
+    "photo",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+    "document",
+    "location",
+    "animation",
+)
+
+
+def person_of(user: User) -> PersonRef:
+    return PersonRef(
+        channel=CHANNEL,
+        external_id=str(user.id),
+        locale_hint=user.language_code,
+        first_name=user.first_name,
+    )
+
+
+def incoming_message(message: Message) -> Incoming:
+    if message.text is not None:
+        command = parse_command(message.text) if message.text.startswith("/") else None
+        return command or Text(message.text)
+    if message.contact is not None:
+        return ContactShared(phone_number=message.contact.phone_number)
+    for kind in _MEDIA:
+        content = getattr(message, kind)
+        if content:
+            return MediaReceived(kind=kind, file_ref=_file_id(content), caption=message.caption)
+    return MediaReceived(kind="other", caption=message.caption)
+
+
+def incoming_press(query: CallbackQuery) -> Chosen:
+    return callback.decode(query.data)
+
+
+def _file_id(content: object) -> str | None:
+    if isinstance(content, list):  # photos come in several sizes; the largest is last
+        content = content[-1] if content else None
+    return getattr(content, "file_id", None)
