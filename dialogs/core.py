@@ -131,7 +131,7 @@ class Outcome:
     flow: str | None = None
     answers: dict[str, object] = field(default_factory=dict)
     locale: str | None = None
-    reprompt: bool = True
+    in_place: bool = True
 
 
 def _notes(note: RichText | str | None) -> tuple[RichText, ...]:
@@ -140,9 +140,10 @@ def _notes(note: RichText | str | None) -> tuple[RichText, ...]:
     return (RichText.plain(note) if isinstance(note, str) else note,)
 
 
-def stay(note: RichText | str | None = None, *, reprompt: bool = True) -> Outcome:
-    """Keep the current step; show `note`, then the step's prompt again."""
-    return Outcome(kind="stay", notes=_notes(note), reprompt=reprompt)
+def stay(note: RichText | str | None = None, *, in_place: bool = True) -> Outcome:
+    """Keep the current step; show `note`, then the step's prompt again. `in_place=False`
+    asks channels to show it as a new message, not in place of the one pressed."""
+    return Outcome(kind="stay", notes=_notes(note), in_place=in_place)
 
 
 def go(step: str, *, note: RichText | str | None = None, **answers: object) -> Outcome:
@@ -184,9 +185,11 @@ def finish(
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to the person. `token` ties its choices to the prompt that offered them."""
+    """One message to the person. `token` ties its choices to the prompt that offered them;
+    `in_place` allows a channel to show it in place of the message whose choice was pressed."""
 
     text: RichText
     choices: tuple[Choice, ...] = ()
     token: int | None = None
     rtl: bool = False
+    in_place: bool = True

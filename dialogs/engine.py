@@ -223,7 +223,7 @@ class Turn:
         else:
             return None
         log.info("rejected choice person=%s reason=%s", self.person.id, reason)
-        return stay(free_text.stale_choice_note(self._ctx()))
+        return stay(free_text.stale_choice_note(self._ctx()), in_place=False)
 
     async def _step_reacts(self, event: Incoming) -> Outcome:
         assert self.state is not None  # noqa: S101
@@ -242,11 +242,7 @@ class Turn:
     async def _apply(self, outcome: Outcome) -> list[Reply]:
         state = self.state
         assert state is not None  # noqa: S101
-        notes = list(outcome.notes)
         match outcome.kind:
-            case "stay":
-                if not outcome.reprompt:
-                    return [self._reply(RichText(()), notes, ())]
             case "go":
                 state.answers.update(outcome.answers)
                 state.step = str(outcome.step)
@@ -262,27 +258,30 @@ class Turn:
         if not self._position_known():
             raise FlowError(f"flow {state.flow!r} has no step {state.step!r}")
         prompt = await self._prompt()
-        state.prompt_token += 1
-        state.offered = [c.id for c in prompt.choices]
-        return [self._reply(prompt.text, notes, prompt.choices, token=state.prompt_token)]
+        offered = [c.id for c in prompt.choices]
+        # The same choices at the same place keep their token, so that the buttons of a
+        # message repeated by a re-ask stay valid; anything else makes older buttons stale.
+        if outcome.kind != "stay" or offered != state.offered:
+            state.prompt_token += 1
+            state.offered = offered
+        body = RichText(())
+        for part in (*outcome.notes, prompt.text):
+            body = body + part
+        return [
+            Reply(
+                text=body,
+                choices=prompt.choices,
+                token=state.prompt_token,
+                rtl=self._ctx().t.rtl,
+                in_place=outcome.in_place,
+            )
+        ]
 
     async def _prompt(self) -> Prompt:
         assert self.state is not None  # noqa: S101
         ask = self.engine.flows[self.state.flow].ask(self.state.step)
         prompt = ask(self._ctx())
         return await prompt if inspect.isawaitable(prompt) else prompt
-
-    def _reply(
-        self,
-        text: RichText,
-        notes: list[RichText],
-        choices: tuple,
-        token: int | None = None,
-    ) -> Reply:
-        body = RichText(())
-        for note in [*notes, text]:
-            body = body + note
-        return Reply(text=body, choices=choices, token=token, rtl=self._ctx().t.rtl)
 
     def _position_known(self) -> bool:
         assert self.state is not None  # noqa: S101

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.config import Settings
-from dialogs.core import PersonRef, Text
+from dialogs.core import Chosen, Command, PersonRef, Text
 from storage.models import ChannelIdentity, Conversation, Person
 from tests.fakes.clock import ManualClock
 
@@ -50,16 +50,16 @@ async def test_a_new_person_writing_to_several_processes_at_once_is_one_person(
     async with apps[0].sessions() as session:
         conversation = (await session.execute(select(Conversation))).scalar_one()
     assert conversation.version == PROCESSES
-    assert conversation.prompt_token == PROCESSES
 
 
 async def test_events_of_one_person_in_one_process_are_handled_one_after_the_other(
     app: App,
 ) -> None:
     who = PersonRef(channel="test", external_id="burst")
-    events = 10
+    presses = [("lang", "en", 1), ("menu", "about", 2), ("page", "01-aims", 3), ("nav", "next", 4)]
+    events = [Command("start"), *(Chosen(group, value, token) for group, value, token in presses)]
 
-    replies = await asyncio.gather(*(app.dialogs.handle(who, Text(f"m{n}")) for n in range(events)))
+    replies = await asyncio.gather(*(app.dialogs.handle(who, event) for event in events))
 
-    tokens = [reply[-1].token for reply in replies]
-    assert tokens == list(range(1, events + 1))
+    assert [reply[-1].token for reply in replies] == [1, 2, 3, 4, 5]
+    assert replies[-1][-1].text.plain_text.startswith("Systemic process accompaniment")

@@ -204,7 +204,8 @@ class TelegramChannel:
 
     async def _send(self, chat_id: int, replies: list[Reply], *, pressed: Message | None) -> None:
         messages = [message for reply in replies for message in render(reply)]
-        if pressed is not None and len(messages) == 1 and await self._edit(pressed, messages[0]):
+        in_place = all(reply.in_place for reply in replies)
+        if pressed and in_place and len(messages) == 1 and await self._edit(pressed, messages[0]):
             return
         for message in messages:
             await self.delivery.call(

@@ -1,0 +1,300 @@
+"""The real bot in Telegram: first contact, About by presses, failures as Telegram has them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.channels.telegram import TelegramChannel
+from bot.config import Settings
+from storage.models import ChannelIdentity
+from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.clock import ManualClock
+from tests.telegram.conftest import SECRET, TelegramApp
+
+
+@pytest.mark.parametrize(
+    ("language_code", "greeting", "first_button"),
+    [
+        ("de", "Hallo Olena! Ich bin der Assistent", "Deutsch"),
+        ("en", "Hello, Olena! I am the assistant", "English"),
+        ("ar", "Hello, Olena! I am the assistant", "English"),
+        (None, "Hallo Olena! Ich bin der Assistent", "Deutsch"),
+    ],
+)
+async def test_first_contact_greets_by_the_language_hint(
+    telegram: TelegramApp,
+    person_factory,
+    language_code: str | None,
+    greeting: str,
+    first_button: str,
+) -> None:
+    person = person_factory(language_code=language_code)
+
+    await person.send("/start")
+
+    assert person.last.text.startswith(greeting)
+    assert person.labels[0] == first_button
+    assert sorted(person.labels) == ["Deutsch", "English"]
+
+
+async def test_the_about_flow_end_to_end_by_presses_edits_one_message(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    await person.press("About the project")
+    titles = person.labels[:-1]
+
+    await person.press(titles[0])
+    seen = [person.last.text.split("\n")[0]]
+    while any(label.startswith("Next: ") for label in person.labels):
+        await person.press(next(label for label in person.labels if label.startswith("Next: ")))
+        seen.append(person.last.text.split("\n")[0])
+
+    assert seen == titles
+    assert len(person.messages) == 1
+    assert person.last.edited
+    assert len(fake.calls("answerCallbackQuery")) == len(fake.calls("editMessageText"))
+
+
+async def test_a_stale_button_is_answered_and_changes_nothing(
+    telegram: TelegramApp, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    older_menu = person.last
+    await person.send("/menu")
+    await person.press("About the project")
+    current = person.last
+
+    await person.press_data(older_menu, older_menu.callback_data[-1])
+
+    notice = person.last
+    assert notice.message_id > current.message_id
+    assert notice.text.startswith("That button is from an earlier message. Here is where we are")
+    assert notice.text.endswith(current.text)
+    await person.press_data(current, current.callback_data[0])
+    [pressed] = [m for m in person.messages if m.message_id == current.message_id]
+    assert pressed.text.startswith("Aims of the project")
+
+
+async def test_forged_callback_data_is_answered_politely(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    update = fake.callback_update(person.user, person.last, person.last.callback_data[0])
+    update["callback_query"]["data"] = "999|menu:admin"
+
+    await person.deliver(update)
+
+    assert person.last.text.startswith("That button is from an earlier message.")
+
+
+@pytest.mark.parametrize(
+    "media",
+    [
+        {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]},
+        {"voice": {"file_id": "v1", "file_unique_id": "u2", "duration": 3}},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u3",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
+        {"location": {"latitude": 51.18, "longitude": 14.42}},
+        {"contact": {"phone_number": "+4915755520787", "first_name": "Olena"}},
+    ],
+    ids=["photo", "voice", "sticker", "location", "contact"],
+)
+async def test_media_outside_a_step_that_asks_for_it_gets_a_friendly_answer_and_the_menu(
+    telegram: TelegramApp, person_factory, media: dict
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+
+    await person.send(None, **media)
+
+    assert person.last.text.startswith(("Thank you! I cannot use this here.", "I did not"))
+    assert "About the project" in person.labels
+
+
+async def test_a_deep_link_opens_its_page_after_the_picker(
+    telegram: TelegramApp, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+
+    await person.send("/start about-10--poster_bautzen")
+    await person.press("English")
+
+    assert "Hamida Taamiri" in person.last.text
+    assert "Next: Starting a cooperation" in person.labels
+
+
+async def test_a_429_in_the_middle_of_a_flow_waits_and_then_answers(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    fake.fail_next(
+        "editMessageText", code=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+
+    await person.press("English")
+
+    edits = fake.calls("editMessageText")
+    assert [call.error_code for call in edits] == [429, None]
+    assert person.last.text.endswith("What would you like to do?")
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_and_back_when_writing_again(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    fake.block(person.id)
+
+    with caplog.at_level(logging.INFO):
+        await person.send("/help")
+
+    assert [c.error_code for c in fake.calls("sendMessage")][-1] == 403
+    state = await unreachable_since(telegram, person.id)
+    assert state is not None
+    fake.unblock(person.id)
+    await person.deliver(fake.my_chat_member_update(person.user, old="kicked", new="member"))
+    assert await unreachable_since(telegram, person.id) is None
+    assert not any("Olena" in record.getMessage() for record in caplog.records)
+
+
+async def unreachable_since(telegram: TelegramApp, user_id: int) -> datetime | None:
+    assert telegram.app is not None
+    async with telegram.app.sessions() as session:
+        return (
+            await session.execute(
+                select(ChannelIdentity.unreachable_since).where(
+                    ChannelIdentity.external_id == str(user_id)
+                )
+            )
+        ).scalar_one()
+
+
+async def test_an_update_delivered_twice_is_handled_once_also_after_a_restart(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    update = fake.message_update(person.user, "/start")
+
+    await person.deliver(update)
+    await person.deliver(update)
+    await telegram.restart()
+    await person.deliver(update)
+
+    assert len(person.messages) == 1
+
+
+async def test_a_restart_between_two_presses_continues(
+    telegram: TelegramApp, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    await person.press("About the project")
+
+    await telegram.restart()
+    await person.press("Duration")
+
+    assert person.last.text.startswith("Duration")
+
+
+async def test_user_text_full_of_markup_is_shown_as_written(
+    telegram: TelegramApp, person_factory
+) -> None:
+    person = person_factory(first_name="<b>Ali</b> & <i>Co", language_code="en")
+
+    await person.send("/start")
+
+    assert person.last.text.startswith("Hello, <b>Ali</b> & <i>Co! I am")
+    assert "&lt;b&gt;Ali&lt;/b&gt; &amp; &lt;i&gt;Co" in person.last.html
+
+
+async def test_command_menus_are_registered_per_two_letter_locale(
+    telegram: TelegramApp, fake: FakeBotApi
+) -> None:
+    languages = sorted(language for (_scope, language) in fake.commands)
+
+    assert languages == ["", "de", "en"]
+    default = fake.commands[("default", "")]
+    assert [c["command"] for c in default] == ["start", "language", "help"]
+    assert fake.commands[("default", "en")][1] == {"command": "menu", "description": "Main menu"}
+
+
+async def test_the_webhook_is_registered_with_its_secret_and_member_updates(
+    telegram: TelegramApp, fake: FakeBotApi
+) -> None:
+    assert fake.webhook is not None
+    assert fake.webhook["secret_token"] == SECRET
+    assert "my_chat_member" in fake.webhook["allowed_updates"]
+
+
+@pytest.mark.parametrize("secret", [None, "wrong"])
+async def test_a_webhook_request_without_the_secret_is_refused_and_not_processed(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory, secret: str | None
+) -> None:
+    person = person_factory()
+
+    status = await fake.post_webhook(fake.message_update(person.user, "/start"), secret=secret)
+
+    assert status == 403
+    assert person.messages == []
+
+
+async def test_the_webhook_server_answers_health_checks(
+    telegram: TelegramApp, webhook_settings: Settings
+) -> None:
+    url = f"http://127.0.0.1:{webhook_settings.webhook_port}/healthz"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+
+
+async def test_long_polling_answers_after_removing_the_webhook(
+    database_url: str,
+    fake: FakeBotApi,
+    clock: ManualClock,
+    compiled_catalogs: Path,
+    person_factory,
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        telegram_bot_token=fake.token,
+        telegram_api_base=fake.url,
+    )
+    app = App.build(settings, clock=clock, compiled_dir=compiled_catalogs)
+    channel = TelegramChannel(engine=app.dialogs, settings=settings)
+    serving = asyncio.create_task(channel.serve())
+    person = person_factory(language_code="en")
+    fake.push_update(fake.message_update(person.user, "/start"))
+
+    await fake.wait_for_call("sendMessage", timeout=10)
+    await channel.dispatcher.stop_polling()
+    await asyncio.wait_for(serving, timeout=10)
+    await app.close()
+
+    assert fake.calls("deleteWebhook")
+    assert person.last.text.startswith("Hello, Olena!")
