@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -161,7 +163,11 @@ async def measure(command: list[str], script: Script, args: argparse.Namespace) 
             bot = BotProcess(command, fake, Path(folder))
             await bot.start()
             warm = await load(fake, script, 10, 900_000)
+            spy = await start_profiler(bot, args.profile) if args.profile else None
             full = await load(fake, script, args.people, 1_000_000)
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                await spy.wait()
             half = None
             if args.half_load_seconds and script is erstkontakt_script:
                 people = max(1, int(full.rate * args.half_load_seconds / 2 / UPDATES_PER_PERSON))
@@ -174,6 +180,24 @@ async def measure(command: list[str], script: Script, args: argparse.Namespace) 
                 "half": half,
                 "warm": warm,
             }
+
+
+async def start_profiler(bot: BotProcess, output: Path) -> asyncio.subprocess.Process:
+    """py-spy sampling the bot, with native frames, until interrupted."""
+    assert bot.process is not None
+    return await asyncio.create_subprocess_exec(
+        shutil.which("py-spy") or "py-spy",
+        "record",
+        "--pid",
+        str(bot.process.pid),
+        "--format",
+        "raw",
+        "--rate",
+        "250",
+        "-o",
+        str(output),
+        stderr=asyncio.subprocess.DEVNULL,
+    )
 
 
 def report(name: str, result: dict) -> None:
@@ -202,8 +226,16 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--half-load-seconds", type=float, default=8.0)
+    parser.add_argument(
+        "--profile", type=Path, help="run our bot under py-spy and write a flat profile here"
+    )
     args = parser.parse_args()
     python = sys.executable
+    if args.profile:
+        args.half_load_seconds = 0
+        await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
+        print(f"profile of the full-load phase written to {args.profile}")
+        return
     bare = await measure([python, str(ROOT / "benchmarks/bare_echo.py")], echo_script, args)
     ours = await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
     os.chdir(ROOT)

@@ -47,7 +47,7 @@ class App:
             sessions=sessions,
             flows=FLOWS,
             catalogs=catalogs,
-            content=ContentLibrary(locales_dir),
+            content=ContentLibrary(locales_dir, clock=clock),
             clock=clock,
         )
         return cls(settings, database, sessions, catalogs, dialogs, clock)

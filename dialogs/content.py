@@ -8,11 +8,14 @@ name and re-read when a file changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from dialogs.text import MarkupError, RichText
+from storage.clock import Clock
 
 MAX_TITLE_CHARS = 48
+RECHECK_AFTER = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -23,18 +26,28 @@ class Page:
 
 
 class ContentLibrary:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, clock: Clock) -> None:
         self._root = root
+        self._clock = clock
         self._cache: dict[Path, tuple[float, Page]] = {}
+        self._folders: dict[Path, tuple[datetime, tuple[Page, ...]]] = {}
 
     def pages(self, locale: str, section: str) -> tuple[Page, ...]:
-        """Every page of `section` in `locale`, in file-name order; no other locale mixed in."""
+        """Every page of `section` in `locale`, in file-name order; no other locale mixed in.
+
+        Files are looked at again at most every few seconds, so that staff edits show up
+        without a restart and a busy bot does not read the folder for every message."""
         folder = self._root / locale / "content" / section
-        return tuple(self._read(path) for path in sorted(folder.glob("*.md")))
+        now = self._clock.now()
+        checked = self._folders.get(folder)
+        if checked and now - checked[0] < RECHECK_AFTER:
+            return checked[1]
+        pages = tuple(self._read(path) for path in sorted(folder.glob("*.md")))
+        self._folders[folder] = (now, pages)
+        return pages
 
     def page(self, locale: str, section: str, slug: str) -> Page | None:
-        path = self._root / locale / "content" / section / f"{slug}.md"
-        return self._read(path) if path.is_file() else None
+        return next((p for p in self.pages(locale, section) if p.slug == slug), None)
 
     def _read(self, path: Path) -> Page:
         mtime = path.stat().st_mtime

@@ -6,10 +6,13 @@ transactions that begin IMMEDIATE so that two writers queue instead of failing l
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Insert, Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -45,7 +48,15 @@ def create_engine(url: str) -> AsyncEngine:
         return _create_async_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    # One connection: writers of this process queue for it in asyncio instead of meeting
+    # in SQLite's busy handler, which sleeps between retries.
+    engine = _create_async_engine(
+        parsed,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+    )
     _configure_sqlite(engine)
     return engine
 
@@ -65,6 +76,24 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def insert_unless_present(
+    session: AsyncSession, table: Table, values: dict[str, Any], *, unique: list[str]
+) -> bool:
+    """Insert a row unless one with the same `unique` columns exists; True if inserted.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING), cheaper than a savepoint."""
+    connection = await session.connection()
+    statement = _insert_ignoring(connection.dialect.name, table, tuple(unique))
+    result = await connection.execute(statement, values)
+    return bool(result.rowcount)
+
+
+@functools.cache
+def _insert_ignoring(dialect: str, table: Table, unique: tuple[str, ...]) -> Insert:
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

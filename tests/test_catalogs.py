@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from dialogs.content import ContentLibrary, parse_page
 from dialogs.i18n import LOCALES_DIR
+from tests.fakes.clock import ManualClock
 from tools.catalogs import SOURCE_LOCALE, extracted
 
 PO_FILES = sorted(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"))
@@ -159,5 +160,5 @@ def test_every_page_parses_and_is_short_enough_for_one_message(path: Path) -> No
 
 
 def test_pages_are_ordered_by_file_name() -> None:
-    pages = ContentLibrary(LOCALES_DIR).pages("de", "about")
+    pages = ContentLibrary(LOCALES_DIR, clock=ManualClock()).pages("de", "about")
     assert [p.slug for p in pages] == sorted(p.slug for p in pages)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_unless_present
 from storage.models import Conversation
 
 
@@ -33,16 +33,29 @@ class ConversationState:
         return (self.flow, self.step)
 
 
+_TABLE = Conversation.__table__
+_C = _TABLE.c
+# Built once: these run for every event, and building statements costs more than running them.
+_LOAD = select(
+    _C.locale, _C.flow, _C.step, _C.answers, _C.prompt_token, _C.offered, _C.version
+).where(_C.identity_id == bindparam("identity_id"))
+_SAVE = (
+    update(_TABLE)
+    .where(
+        _C.identity_id == bindparam("current_identity"),
+        _C.version == bindparam("current_version"),
+    )
+    .values(version=_C.version + 1)
+)
+
+
 class Conversations:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def load(self, identity_id: int) -> ConversationState | None:
-        row = (
-            await self._session.execute(
-                select(Conversation).where(Conversation.identity_id == identity_id)
-            )
-        ).scalar_one_or_none()
+        connection = await self._session.connection()
+        row = (await connection.execute(_LOAD, {"identity_id": identity_id})).one_or_none()
         if row is None:
             return None
         return ConversationState(
@@ -68,25 +81,16 @@ class Conversations:
             "updated_at": now,
         }
         if state.version == 0:
-            try:
-                async with self._session.begin_nested():
-                    await self._session.execute(
-                        insert(Conversation).values(
-                            identity_id=state.identity_id, version=1, **values
-                        )
-                    )
-            except IntegrityError as error:
-                raise ConversationChanged(state.identity_id) from error
+            values |= {"identity_id": state.identity_id, "version": 1}
+            if not await insert_unless_present(
+                self._session, _TABLE, values, unique=["identity_id"]
+            ):
+                raise ConversationChanged(state.identity_id)
             state.version = 1
             return
-        result = await self._session.execute(
-            update(Conversation)
-            .where(
-                Conversation.identity_id == state.identity_id,
-                Conversation.version == state.version,
-            )
-            .values(version=Conversation.version + 1, **values)
-        )
+        connection = await self._session.connection()
+        where = {"current_identity": state.identity_id, "current_version": state.version}
+        result = await connection.execute(_SAVE, values | where)
         if result.rowcount != 1:
             raise ConversationChanged(state.identity_id)
         state.version += 1

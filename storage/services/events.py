@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_unless_present
 from storage.models import DeepLinkVisit, ProcessedEvent
 
 
@@ -18,16 +18,12 @@ class ProcessedEvents:
     async def claim(self, *, channel: str, event_key: str, now: datetime) -> bool:
         """True the first time an event is seen; False for a redelivery. Part of the
         caller's transaction, so an event whose handling failed can be claimed again."""
-        try:
-            async with self._session.begin_nested():
-                await self._session.execute(
-                    insert(ProcessedEvent).values(
-                        channel=channel, event_key=event_key, processed_at=now
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return await insert_unless_present(
+            self._session,
+            ProcessedEvent.__table__,
+            {"channel": channel, "event_key": event_key, "processed_at": now},
+            unique=["channel", "event_key"],
+        )
 
 
 class DeepLinkVisits:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -78,6 +78,7 @@ class People:
                 ChannelIdentity.unreachable_since.is_(None),
             )
             .values(unreachable_since=now)
+            .execution_options(synchronize_session=False)
         )
 
     async def mark_reachable(self, *, channel: str, external_id: str) -> None:
@@ -90,30 +91,22 @@ class People:
                 ChannelIdentity.unreachable_since.is_not(None),
             )
             .values(unreachable_since=None)
+            .execution_options(synchronize_session=False)
         )
 
     async def set_locale(self, *, person_id: int, locale: str) -> None:
         """Remember the language a person chose (used beyond this conversation)."""
         await self._session.execute(
-            update(Person).where(Person.id == person_id).values(locale=locale)
+            update(Person)
+            .where(Person.id == person_id)
+            .values(locale=locale)
+            .execution_options(synchronize_session=False)
         )
 
     async def _find(self, channel: str, external_id: str) -> Identity | None:
-        row = (
-            await self._session.execute(
-                select(
-                    ChannelIdentity.id,
-                    ChannelIdentity.person_id,
-                    ChannelIdentity.unreachable_since,
-                    Person.locale,
-                    Person.first_name,
-                )
-                .join(Person, Person.id == ChannelIdentity.person_id)
-                .where(
-                    ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-                )
-            )
-        ).one_or_none()
+        connection = await self._session.connection()
+        params = {"channel": channel, "external_id": external_id}
+        row = (await connection.execute(_FIND, params)).one_or_none()
         if row is None:
             return None
         return Identity(
@@ -125,3 +118,18 @@ class People:
             first_name=row.first_name,
             unreachable_since=row.unreachable_since,
         )
+
+
+_IDENTITY, _PERSON = ChannelIdentity.__table__.c, Person.__table__.c
+_FIND = (
+    select(
+        _IDENTITY.id,
+        _IDENTITY.person_id,
+        _IDENTITY.unreachable_since,
+        _PERSON.locale,
+        _PERSON.first_name,
+    )
+    .join_from(ChannelIdentity.__table__, Person.__table__, _PERSON.id == _IDENTITY.person_id)
+    .where(_IDENTITY.channel == bindparam("channel"))
+    .where(_IDENTITY.external_id == bindparam("external_id"))
+)

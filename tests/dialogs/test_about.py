@@ -25,7 +25,7 @@ async def open_about(chat: Chat, locale: str) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 async def test_every_about_page_opens_from_the_topic_list(app: App, locale: str) -> None:
-    pages = ContentLibrary(LOCALES_DIR).pages(locale, "about")
+    pages = ContentLibrary(LOCALES_DIR, clock=ManualClock()).pages(locale, "about")
     chat = Chat(app.dialogs)
     await open_about(chat, locale)
     assert chat.labels[: len(pages)] == [page.title for page in pages]
@@ -39,7 +39,7 @@ async def test_every_about_page_opens_from_the_topic_list(app: App, locale: str)
 
 @pytest.mark.parametrize("locale", LOCALES)
 async def test_next_leads_through_every_page_in_order(app: App, locale: str) -> None:
-    pages = ContentLibrary(LOCALES_DIR).pages(locale, "about")
+    pages = ContentLibrary(LOCALES_DIR, clock=ManualClock()).pages(locale, "about")
     chat = Chat(app.dialogs)
     await open_about(chat, locale)
     await chat.choose(f"page:{pages[0].slug}")
@@ -82,6 +82,7 @@ async def test_a_page_removed_by_staff_meanwhile_leads_back_to_the_list(
     await open_about(chat, "en")
     await chat.choose("page:01-aims")
     (locales / "en/content/about/02-process-accompaniment.md").unlink()
+    clock.advance(seconds=3)  # pages are looked at again every few seconds
 
     await chat.choose("nav:next")
 
