@@ -54,6 +54,8 @@ class Run:
     updates: int
     seconds: float
     latencies: list[float]
+    bot_cpu: float = 0.0
+    harness_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -93,6 +95,12 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -164,7 +172,11 @@ async def measure(command: list[str], script: Script, args: argparse.Namespace) 
             await bot.start()
             warm = await load(fake, script, 10, 900_000)
             spy = await start_profiler(bot, args.profile) if args.profile else None
+            assert bot.process is not None
+            bot_cpu, harness_cpu = cpu_seconds(bot.process.pid), time.process_time()
             full = await load(fake, script, args.people, 1_000_000)
+            full.bot_cpu = cpu_seconds(bot.process.pid) - bot_cpu
+            full.harness_cpu = time.process_time() - harness_cpu
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 await spy.wait()
@@ -208,6 +220,10 @@ def report(name: str, result: dict) -> None:
     print(
         f"  full load              {full.updates} updates in {full.seconds:.2f} s = "
         f"{full.rate:.0f} updates/s"
+    )
+    print(
+        f"  CPU per update         bot {full.bot_cpu / full.updates * 1000:.2f} ms, "
+        f"fake server and people {full.harness_cpu / full.updates * 1000:.2f} ms"
     )
     print(
         f"  update to answer       p50 {full.percentile(0.5):.1f} ms  "

@@ -82,3 +82,22 @@ def test_the_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_database_urls_get_their_async_driver(given: str, used: str) -> None:
     assert async_url(given) == used
+
+
+def test_a_plain_http_webhook_needs_another_api_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "http://127.0.0.1:8080/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    with pytest.raises(SettingsError, match="WEBHOOK_URL: Telegram requires https://"):
+        load_settings()
+
+    monkeypatch.setenv("TELEGRAM_API_BASE", "http://127.0.0.1:8081")
+    assert load_settings().webhook_url == "http://127.0.0.1:8080/hook"
+
+
+def test_a_webhook_secret_with_characters_telegram_refuses_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", "no spaces!")
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET: 1-256 characters"):
+        load_settings()

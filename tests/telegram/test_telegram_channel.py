@@ -45,19 +45,28 @@ async def test_first_contact_greets_by_the_language_hint(
     assert sorted(person.labels) == ["Deutsch", "English"]
 
 
+@pytest.mark.parametrize(
+    ("language", "about", "next_"),
+    [("English", "About the project", "Next: "), ("Deutsch", "Über das Projekt", "Weiter: ")],
+)
 async def test_the_about_flow_end_to_end_by_presses_edits_one_message(
-    telegram: TelegramApp, fake: FakeBotApi, person_factory
+    telegram: TelegramApp,
+    fake: FakeBotApi,
+    person_factory,
+    language: str,
+    about: str,
+    next_: str,
 ) -> None:
     person = person_factory(language_code="en")
     await person.send("/start")
-    await person.press("English")
-    await person.press("About the project")
+    await person.press(language)
+    await person.press(about)
     titles = person.labels[:-1]
 
     await person.press(titles[0])
     seen = [person.last.text.split("\n")[0]]
-    while any(label.startswith("Next: ") for label in person.labels):
-        await person.press(next(label for label in person.labels if label.startswith("Next: ")))
+    while any(label.startswith(next_) for label in person.labels):
+        await person.press(next(label for label in person.labels if label.startswith(next_)))
         seen.append(person.last.text.split("\n")[0])
 
     assert seen == titles
@@ -298,3 +307,49 @@ async def test_long_polling_answers_after_removing_the_webhook(
 
     assert fake.calls("deleteWebhook")
     assert person.last.text.startswith("Hello, Olena!")
+
+
+async def test_a_server_error_is_retried_with_backoff(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    fake.fail_next("sendMessage", code=502, description="Bad Gateway")
+
+    await person.send("/start")
+
+    assert [call.error_code for call in fake.calls("sendMessage")] == [502, None]
+    assert person.last.text.startswith("Hello, Olena!")
+
+
+async def test_updates_of_one_person_are_answered_in_order_when_polling(
+    database_url: str,
+    fake: FakeBotApi,
+    clock: ManualClock,
+    compiled_catalogs: Path,
+    person_factory,
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        telegram_bot_token=fake.token,
+        telegram_api_base=fake.url,
+    )
+    app = App.build(settings, clock=clock, compiled_dir=compiled_catalogs)
+    channel = TelegramChannel(engine=app.dialogs, settings=settings)
+    person = person_factory(language_code="en")
+    for text in ("/start", "/help", "/cancel", "/frobnicate"):
+        fake.push_update(fake.message_update(person.user, text))
+
+    serving = asyncio.create_task(channel.serve())
+    await fake.wait_for_call("sendMessage", timeout=10, count=4)
+    await channel.dispatcher.stop_polling()
+    await asyncio.wait_for(serving, timeout=10)
+    await app.close()
+
+    firsts = [message.text.split("\n")[0] for message in person.messages]
+    assert [line[:12] for line in firsts] == [
+        "Hello, Olena",
+        "I am the ass",
+        "Cancelled.",
+        "I don't know",
+    ]
