@@ -123,23 +123,20 @@ class DialogEngine:
         """The person's stored conversation state, without changing it."""
         async with UnitOfWork(self._sessions) as uow:
             services = Services.bind(uow.session)
-            identity = await services.people.identify(
-                channel=who.channel,
-                external_id=who.external_id,
-                locale_hint=who.locale_hint,
-                first_name=who.first_name,
-                now=self.clock.now(),
-            )
+            identity = await self._identify(who, services)
             return await services.conversations.load(identity.id)
 
-    async def _open_turn(self, who: PersonRef, services: Services) -> Turn:
-        identity = await services.people.identify(
+    async def _identify(self, who: PersonRef, services: Services) -> Identity:
+        return await services.people.identify(
             channel=who.channel,
             external_id=who.external_id,
             locale_hint=who.locale_hint,
             first_name=who.first_name,
             now=self.clock.now(),
         )
+
+    async def _open_turn(self, who: PersonRef, services: Services) -> Turn:
+        identity = await self._identify(who, services)
         if identity.unreachable_since is not None:
             await services.people.mark_reachable(channel=who.channel, external_id=who.external_id)
         state = await services.conversations.load(identity.id)

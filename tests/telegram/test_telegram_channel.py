@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -281,6 +283,28 @@ async def test_the_webhook_server_answers_health_checks(
         assert response.status == 200
 
 
+@asynccontextmanager
+async def polling_bot(
+    database_url: str, fake: FakeBotApi, clock: ManualClock, catalogs: Path
+) -> AsyncIterator[None]:
+    """The bot in long-polling mode while the block runs."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        telegram_bot_token=fake.token,
+        telegram_api_base=fake.url,
+    )
+    app = App.build(settings, clock=clock, compiled_dir=catalogs)
+    channel = TelegramChannel(engine=app.dialogs, settings=settings)
+    serving = asyncio.create_task(channel.serve())
+    try:
+        yield
+    finally:
+        await channel.dispatcher.stop_polling()
+        await asyncio.wait_for(serving, timeout=10)
+        await app.close()
+
+
 async def test_long_polling_answers_after_removing_the_webhook(
     database_url: str,
     fake: FakeBotApi,
@@ -288,22 +312,11 @@ async def test_long_polling_answers_after_removing_the_webhook(
     compiled_catalogs: Path,
     person_factory,
 ) -> None:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        telegram_bot_token=fake.token,
-        telegram_api_base=fake.url,
-    )
-    app = App.build(settings, clock=clock, compiled_dir=compiled_catalogs)
-    channel = TelegramChannel(engine=app.dialogs, settings=settings)
-    serving = asyncio.create_task(channel.serve())
     person = person_factory(language_code="en")
-    fake.push_update(fake.message_update(person.user, "/start"))
 
-    await fake.wait_for_call("sendMessage", timeout=10)
-    await channel.dispatcher.stop_polling()
-    await asyncio.wait_for(serving, timeout=10)
-    await app.close()
+    async with polling_bot(database_url, fake, clock, compiled_catalogs):
+        fake.push_update(fake.message_update(person.user, "/start"))
+        await fake.wait_for_call("sendMessage", timeout=10)
 
     assert fake.calls("deleteWebhook")
     assert person.last.text.startswith("Hello, Olena!")
@@ -328,23 +341,12 @@ async def test_updates_of_one_person_are_answered_in_order_when_polling(
     compiled_catalogs: Path,
     person_factory,
 ) -> None:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=database_url,
-        telegram_bot_token=fake.token,
-        telegram_api_base=fake.url,
-    )
-    app = App.build(settings, clock=clock, compiled_dir=compiled_catalogs)
-    channel = TelegramChannel(engine=app.dialogs, settings=settings)
     person = person_factory(language_code="en")
     for text in ("/start", "/help", "/cancel", "/frobnicate"):
         fake.push_update(fake.message_update(person.user, text))
 
-    serving = asyncio.create_task(channel.serve())
-    await fake.wait_for_call("sendMessage", timeout=10, count=4)
-    await channel.dispatcher.stop_polling()
-    await asyncio.wait_for(serving, timeout=10)
-    await app.close()
+    async with polling_bot(database_url, fake, clock, compiled_catalogs):
+        await fake.wait_for_call("sendMessage", timeout=10, count=4)
 
     firsts = [message.text.split("\n")[0] for message in person.messages]
     assert [line[:12] for line in firsts] == [

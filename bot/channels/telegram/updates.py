@@ -3,6 +3,8 @@ reads Telegram updates."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.channels.telegram import callback
@@ -10,17 +12,8 @@ from dialogs.commands import parse_command
 from dialogs.core import Chosen, ContactShared, Incoming, MediaKind, MediaReceived, PersonRef, Text
 
 CHANNEL = "telegram"
-_MEDIA: tuple[MediaKind, ...] = (
-    "photo",
-    "voice",
-    "audio",
-    "video",
-    "video_note",
-    "sticker",
-    "document",
-    "location",
-    "animation",
-)
+# Each kind is also the name of the Message field that carries it.
+_MEDIA: tuple[MediaKind, ...] = tuple(k for k in get_args(MediaKind) if k != "other")
 
 
 def person_of(user: User) -> PersonRef:
