@@ -35,7 +35,7 @@ async def main() -> None:
     ).register(app, path=urlsplit(env["WEBHOOK_URL"]).path)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", int(env["WEBHOOK_PORT"])).start()
+    await web.TCPSite(runner, "127.0.0.1", int(env["WEBHOOK_PORT"]), backlog=1024).start()
     await bot.set_webhook(env["WEBHOOK_URL"], secret_token=env["WEBHOOK_SECRET"])
     await asyncio.Event().wait()
 

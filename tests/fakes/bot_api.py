@@ -125,7 +125,9 @@ class FakeBotApi(Methods):
         sock.bind(("127.0.0.1", port))
         await web.SockSite(self._runner, sock).start()
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self._client = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=30), connector=aiohttp.TCPConnector(limit=0)
+        )
         self._worker = asyncio.create_task(self._deliver_to_webhook())
 
     async def stop(self) -> None:

@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Room for bursts of new connections (aiohttp's default of 128 drops SYNs beyond it,
+# which costs the sender a one-second TCP retry).
+LISTEN_BACKLOG = 1024
 COMMANDS = (
     ("start", N_("Start")),
     ("menu", N_("Main menu")),
@@ -130,7 +133,10 @@ class TelegramChannel:
         app = webhook_app(path=path, secret=settings.webhook_secret or "", handle_update=self.feed)
         self._webhook = web.AppRunner(app, access_log=None)
         await self._webhook.setup()
-        await web.TCPSite(self._webhook, settings.webhook_host, settings.webhook_port).start()
+        site = web.TCPSite(
+            self._webhook, settings.webhook_host, settings.webhook_port, backlog=LISTEN_BACKLOG
+        )
+        await site.start()
         log.info("webhook listening host=%s port=%s", settings.webhook_host, settings.webhook_port)
 
     async def _register_commands(self) -> None:
