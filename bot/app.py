@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from dialogs.content import ContentLibrary
+from dialogs.context import Policies
 from dialogs.engine import DialogEngine
 from dialogs.flows import FLOWS
 from dialogs.i18n import LOCALES_DIR, Catalogs, compile_catalogs
@@ -49,6 +50,7 @@ class App:
             catalogs=catalogs,
             content=ContentLibrary(locales_dir, clock=clock),
             clock=clock,
+            policies=Policies(request_retention_days=settings.request_retention_days),
         )
         return cls(settings, database, sessions, catalogs, dialogs, clock)
 

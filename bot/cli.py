@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
 from bot.app import App
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging import configure_logging
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat in this terminal")
     chat.add_argument("--as", dest="name", default="local", help="who you are in the chat")
     commands.add_parser("migrate", help="bring the database to the newest migration")
+    requests = commands.add_parser("requests", help="requests to the team")
+    requests.add_argument("action", choices=["list"])
+    requests.add_argument("--limit", type=int, default=50)
     qr = commands.add_parser("qr", help="a QR code (PNG and SVG) of a deep link, for posters")
     qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
     qr.add_argument("--out", type=Path, default=Path(), help="folder for the files")
@@ -54,8 +60,17 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         await app.migrate()
         if args.command == "migrate":
             return 0
+        if args.command == "requests":
+            await _list_requests(app, args.limit)
+            return 0
         if args.command == "run" and settings.telegram_bot_token:
             from bot.channels.telegram import TelegramChannel
+
+            if settings.staff_chat_id is None:
+                log.warning(
+                    "STAFF_CHAT_ID is not set: requests to the team are stored; "
+                    "`erstkontakt requests list` shows them"
+                )
 
             await TelegramChannel(engine=app.dialogs, settings=settings).serve()
             return 0
@@ -78,3 +93,20 @@ def _write_qr(payload: str, folder: Path, settings: Settings) -> int:
     for path in written:
         print(path)
     return 0
+
+
+async def _list_requests(app: App, limit: int) -> None:
+    """Print the newest requests, for staff working without a staff chat."""
+    from storage.services import Services
+    from storage.uow import UnitOfWork
+
+    async with UnitOfWork(app.sessions) as uow:
+        summaries = await Services.bind(uow.session).tickets.summaries(limit=limit)
+    if not summaries:
+        print("no requests")
+    for item in summaries:
+        first = (item.first_text or "(media)").replace("\n", " ")
+        print(
+            f"#{item.ticket_id} {item.status:<8} {item.created_at:%Y-%m-%d %H:%M} UTC "
+            f"person={item.person_id} lang={item.locale} messages={item.messages}  {first[:60]}"
+        )

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
     office_hours: str | None = None
     redis_url: str | None = None
+    request_retention_days: int = Field(default=365, ge=1, le=3650)
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

@@ -14,6 +14,13 @@ from storage.services.people import Identity
 
 
 @dataclass(frozen=True)
+class Policies:
+    """Rules staff configure (from the settings)."""
+
+    request_retention_days: int = 365
+
+
+@dataclass(frozen=True)
 class Ctx:
     person: Identity
     locale: str
@@ -24,6 +31,7 @@ class Ctx:
     clock: Clock
     content: ContentLibrary
     catalogs: Catalogs
+    policies: Policies
 
     def translator(self, locale: str) -> Translator:
         return self.catalogs.translator(locale)

@@ -119,6 +119,7 @@ class Prompt:
 
     text: RichText
     choices: tuple[Choice, ...] = ()
+    columns: int = 1
 
 
 @dataclass(frozen=True)
@@ -193,3 +194,4 @@ class Reply:
     token: int | None = None
     rtl: bool = False
     in_place: bool = True
+    columns: int = 1

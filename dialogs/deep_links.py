@@ -62,7 +62,5 @@ def open_link(
             return None
         return switch("about", step="page", note=note, locale=locale, page=slug)
     if link.target == "ask":
-        t = ctx.translator(locale or ctx.locale)
-        soon = t.gettext("Asking the team here is coming soon.")
-        return switch("main_menu", note=f"{note}\n\n{soon}" if note else soon, locale=locale)
+        return switch("ask_the_team", note=note, locale=locale)
     return None

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs import commands, free_text
 from dialogs.content import ContentLibrary
-from dialogs.context import Ctx
+from dialogs.context import Ctx, Policies
 from dialogs.core import (
     Chosen,
     Command,
@@ -32,7 +32,9 @@ from dialogs.core import (
 )
 from dialogs.deep_links import parse_payload
 from dialogs.flow import Flow, FlowError
+from dialogs.flows import ask_the_team
 from dialogs.i18n import Catalogs
+from dialogs.language_guess import LanguageGuesser
 from dialogs.locks import KeyedLocks
 from dialogs.text import RichText
 from dialogs.validation import Rejected, clean_text
@@ -60,6 +62,8 @@ class DialogEngine:
         catalogs: Catalogs,
         content: ContentLibrary,
         clock: Clock,
+        guesser: LanguageGuesser | None = None,
+        policies: Policies | None = None,
     ) -> None:
         for name in (FIRST_FLOW, HOME_FLOW):
             if name not in flows:
@@ -69,6 +73,8 @@ class DialogEngine:
         self.catalogs = catalogs
         self.content = content
         self.clock = clock
+        self.guesser = guesser or LanguageGuesser(catalogs.locales)
+        self.policies = policies or Policies()
         self._people = KeyedLocks()
 
     async def handle(
@@ -228,11 +234,18 @@ class Turn:
         return await flow.react(self.state.step)(event, self._ctx())
 
     async def _text_or_media(self, event: Incoming) -> Outcome:
-        assert self.state is not None  # noqa: S101
-        if self.engine.flows[self.state.flow].takes_text_in(self.state.step):
+        state = self.state
+        assert state is not None  # noqa: S101
+        if self.engine.flows[state.flow].takes_text_in(state.step):
             return await self._step_reacts(event)
+        if isinstance(event, Text) and not state.language_offered:
+            other = self.engine.guesser.other_language(event.text, current=state.locale)
+            if other is not None:
+                state.language_offered = True
+                log.info("language switch offered person=%s to=%s", self.person.id, other)
+                return switch("switch_language", suggested=other)
         log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
-        return free_text.unplaced(event, self._ctx())
+        return ask_the_team.offer_to_send(event) or free_text.unplaced(event, self._ctx())
 
     # ------------------------------------------------------------ applying
 
@@ -271,6 +284,7 @@ class Turn:
                 token=state.prompt_token,
                 rtl=self._ctx().t.rtl,
                 in_place=outcome.in_place,
+                columns=prompt.columns,
             )
         ]
 
@@ -298,4 +312,5 @@ class Turn:
             clock=engine.clock,
             content=engine.content,
             catalogs=engine.catalogs,
+            policies=engine.policies,
         )

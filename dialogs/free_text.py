@@ -1,24 +1,16 @@
-"""What happens to free text, media and contacts that the current step did not ask for,
-and the short answers to input the core refuses."""
+"""The short answers to input the core refuses or cannot place."""
 
 from __future__ import annotations
 
 from dialogs.context import Ctx
-from dialogs.core import Incoming, MediaReceived, Outcome, stay
+from dialogs.core import Incoming, Outcome, stay
 from dialogs.validation import MAX_TEXT_CHARS, Rejected
 
 
-def unplaced(event: Incoming, ctx: Ctx) -> Outcome:
-    """Input no step asked for: say so kindly and show where we are again."""
-    t = ctx.t
-    if isinstance(event, MediaReceived):
-        return stay(
-            t.gettext("Thank you! I cannot use this here. Please choose one of the options below.")
-        )
+def unplaced(_event: Incoming, ctx: Ctx) -> Outcome:
+    """Input no step asked for and the team would not need: say so kindly, show where we are."""
     return stay(
-        t.gettext(
-            "I did not understand that. Please choose one of the options below, or send /help."
-        )
+        ctx.t.gettext("Thank you! I cannot use this here. Please choose one of the options below.")
     )
 
 

@@ -29,6 +29,25 @@ FALLBACK_FOR_UNKNOWN_HINT = "en"
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
+# The picker's order: roughly how many people in Saxony read each language best
+# (../shared/LANGUAGES.md §2); locales not listed follow alphabetically.
+PICKER_ORDER = (
+    "de",
+    "de@easy",
+    "uk",
+    "ar",
+    "ru",
+    "fa",
+    "en",
+    "tr",
+    "es",
+    "ps",
+    "ku",
+    "pl",
+    "vi",
+    "hsb",
+)
+
 # Names in the picker: each language in its own name and script.
 _OWN_NAMES = {"de@easy": "Einfaches Deutsch"}
 
@@ -109,9 +128,9 @@ class Catalogs:
 
     @property
     def locales(self) -> tuple[str, ...]:
-        """Available locales, the default first, then alphabetically."""
-        rest = sorted(code for code in self._translators if code != DEFAULT_LOCALE)
-        return (DEFAULT_LOCALE, *rest)
+        """Available locales in the picker's order, the default first."""
+        known = [code for code in PICKER_ORDER if code in self._translators]
+        return (*known, *sorted(set(self._translators) - set(known)))
 
     def translator(self, locale: str | None) -> Translator:
         return self._translators.get(locale or DEFAULT_LOCALE, self._translators[DEFAULT_LOCALE])

@@ -20,10 +20,31 @@ from tools.catalogs import SOURCE_LOCALE, extracted
 
 PO_FILES = sorted(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po"))
 LOCALES = [po.parent.parent.name for po in PO_FILES]
+# ../shared/LANGUAGES.md §3.2: CLDR order for Arabic, the dual for Upper Sorbian, two forms
+# for Persian and Turkish.
+_EAST_SLAVIC = (
+    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+    "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+)
+_TWO = "nplurals=2; plural=(n != 1);"
 PLURAL_FORMS = {
-    "de": "nplurals=2; plural=(n != 1);",
-    "en": "nplurals=2; plural=(n != 1);",
+    "de": _TWO,
+    "de@easy": _TWO,
+    "en": _TWO,
+    "es": _TWO,
+    "ku": _TWO,
+    "ps": _TWO,
+    "tr": _TWO,
+    "uk": _EAST_SLAVIC,
+    "ru": _EAST_SLAVIC,
+    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+    "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+    "hsb": "nplurals=4; plural=(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3);",
+    "fa": "nplurals=2; plural=(n > 1);",
+    "vi": "nplurals=1; plural=0;",
 }
+EXPECTED_LOCALES = set(PLURAL_FORMS)
 
 
 def read(po: Path):
@@ -49,8 +70,8 @@ def tags(text: str) -> list[str]:
     return found
 
 
-def test_there_is_a_catalog_for_german_and_english() -> None:
-    assert {"de", "en"} <= set(LOCALES)
+def test_there_is_a_catalog_for_every_language_people_need() -> None:
+    assert {"de", "en"} <= set(LOCALES) <= EXPECTED_LOCALES
 
 
 @pytest.mark.parametrize("po", PO_FILES, ids=LOCALES)

@@ -40,7 +40,7 @@ async def test_a_number_not_on_screen_is_text(app: App) -> None:
 
     await console.serve()
 
-    assert "Das habe ich nicht verstanden." in output.getvalue()
+    assert "Soll ich Ihre Nachricht an das Team senden?" in output.getvalue()
 
 
 def run_cli(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -96,3 +96,13 @@ def test_a_malformed_setting_stops_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("erstkontakt: STAFF_CHAT_ID: Input should be a valid integer")
     assert result.stderr.count("\n") == 1
+
+
+def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> None:
+    run_cli(tmp_path, "/start\n2\n5\nWhen is the next training?\n", "chat")
+
+    listed = run_cli(tmp_path, "", "requests", "list")
+
+    assert listed.returncode == 0, listed.stderr
+    assert "#1 open" in listed.stdout
+    assert "lang=en messages=1  When is the next training?" in listed.stdout

@@ -1,8 +1,15 @@
 """Every flow the engine knows, by its persisted name."""
 
 from dialogs.flow import Flow
-from dialogs.flows import about, first_contact, main_menu
+from dialogs.flows import about, ask_the_team, first_contact, main_menu, switch_language
 
 FLOWS: dict[str, Flow] = {
-    flow.name: flow for flow in (first_contact.FLOW, main_menu.FLOW, about.FLOW)
+    flow.name: flow
+    for flow in (
+        first_contact.FLOW,
+        main_menu.FLOW,
+        about.FLOW,
+        switch_language.FLOW,
+        ask_the_team.FLOW,
+    )
 }

@@ -1,7 +1,7 @@
 """First contact: agree on a language, then hand over to the main menu.
 
     LANGUAGE ──(a language we offer)──▶ main_menu
-       └──(anything else)──▶ re-ask, nothing stored
+       └──(anything else, text included)──▶ re-ask, nothing stored
 
 Every language is listed by its own name. The one the channel hinted at (Telegram's
 language_code) comes first and is the language of the greeting; an unknown hint greets in
@@ -41,6 +41,7 @@ def ask_language(ctx: Ctx) -> Prompt:
     return Prompt(
         text=RichText.plain(greeting),
         choices=tuple(choice("lang", code, label=language_name(code)) for code in codes),
+        columns=2,
     )
 
 
@@ -61,4 +62,5 @@ FLOW = Flow(
     name="first_contact",
     start=Step.LANGUAGE,
     steps={Step.LANGUAGE: (ask_language, on_language)},
+    takes_text=frozenset({Step.LANGUAGE}),
 )

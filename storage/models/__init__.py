@@ -4,6 +4,7 @@ from storage.models.base import Base
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
 from storage.models.people import ChannelIdentity, Person
+from storage.models.tickets import Ticket, TicketMessage
 
 __all__ = [
     "Base",
@@ -12,4 +13,6 @@ __all__ = [
     "DeepLinkVisit",
     "Person",
     "ProcessedEvent",
+    "Ticket",
+    "TicketMessage",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Id, UtcDateTime
@@ -24,5 +24,7 @@ class Conversation(Base):
     # another token or an id not offered is stale or forged.
     prompt_token: Mapped[int] = mapped_column(Integer, default=0)
     offered: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Text in another language than the chosen one gets one offer to switch, ever.
+    language_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
 from storage.services.people import People
+from storage.services.tickets import Tickets
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Services:
     conversations: Conversations
     processed_events: ProcessedEvents
     deep_link_visits: DeepLinkVisits
+    tickets: Tickets
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Services:
@@ -27,4 +29,5 @@ class Services:
             conversations=Conversations(session),
             processed_events=ProcessedEvents(session),
             deep_link_visits=DeepLinkVisits(session),
+            tickets=Tickets(session),
         )

@@ -26,6 +26,7 @@ class ConversationState:
     answers: dict[str, Any] = field(default_factory=dict)
     prompt_token: int = 0
     offered: list[str] = field(default_factory=list)
+    language_offered: bool = False
     version: int = 0
 
     @property
@@ -37,7 +38,14 @@ _TABLE = Conversation.__table__
 _C = _TABLE.c
 # Built once: these run for every event, and building statements costs more than running them.
 _LOAD = select(
-    _C.locale, _C.flow, _C.step, _C.answers, _C.prompt_token, _C.offered, _C.version
+    _C.locale,
+    _C.flow,
+    _C.step,
+    _C.answers,
+    _C.prompt_token,
+    _C.offered,
+    _C.language_offered,
+    _C.version,
 ).where(_C.identity_id == bindparam("identity_id"))
 _SAVE = (
     update(_TABLE)
@@ -66,6 +74,7 @@ class Conversations:
             answers=dict(row.answers or {}),
             prompt_token=row.prompt_token,
             offered=list(row.offered or []),
+            language_offered=row.language_offered,
             version=row.version,
         )
 
@@ -78,6 +87,7 @@ class Conversations:
             "answers": state.answers,
             "prompt_token": state.prompt_token,
             "offered": state.offered,
+            "language_offered": state.language_offered,
             "updated_at": now,
         }
         if state.version == 0:

@@ -73,9 +73,9 @@ async def test_a_link_to_a_page_that_no_longer_exists_opens_the_menu(chat: Chat)
     assert await chat.position() == ("main_menu", "menu")
 
 
-async def test_ask_the_team_says_it_is_coming_soon(chat: Chat) -> None:
-    await chat.send("/start ask")
+async def test_ask_opens_ask_the_team_after_the_picker(chat: Chat) -> None:
+    await chat.send("/start ask--flyer")
     await chat.choose("lang:de")
 
-    assert "Fragen an das Team sind hier bald möglich." in chat.text
-    assert await chat.position() == ("main_menu", "menu")
+    assert "Schreiben Sie Ihre Frage an das Team." in chat.text
+    assert await chat.position() == ("ask_the_team", "write")

@@ -12,7 +12,8 @@ async def test_a_person_without_language_hint_is_greeted_in_german(chat: Chat) -
     await chat.send("/start")
 
     assert chat.text.startswith("Hallo!")
-    assert chat.labels[:2] == ["Deutsch", "English"]
+    assert chat.labels[0] == "Deutsch"
+    assert "English" in chat.labels
     assert await chat.position() == ("first_contact", "language")
 
 
@@ -97,5 +98,5 @@ async def test_the_picker_is_offered_again_to_free_text(chat: Chat) -> None:
 
     await chat.send("Deutsch bitte")
 
-    assert chat.text.startswith("Das habe ich nicht verstanden.")
+    assert chat.text.startswith("Bitte wählen Sie unten eine Sprache.")
     assert chat.labels[0] == "Deutsch"

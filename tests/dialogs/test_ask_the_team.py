@@ -1,0 +1,119 @@
+"""Ask the team: every message is stored in the person's request before anything else."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.config import Settings
+from storage.models import Ticket, TicketMessage
+from storage.services import Services
+from storage.uow import UnitOfWork
+from tests.chat import Chat
+from tests.fakes.clock import ManualClock
+
+
+async def stored(app: App) -> list[tuple[int, str, str | None]]:
+    async with app.sessions() as session:
+        rows = await session.execute(
+            select(TicketMessage.ticket_id, TicketMessage.kind, TicketMessage.text).order_by(
+                TicketMessage.id
+            )
+        )
+        return list(rows.tuples())
+
+
+async def test_a_question_by_text_and_photo_is_stored_in_one_request(app: App, chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    await chat.choose("menu:ask")
+    assert chat.text.startswith(
+        "What happens with your message: it is stored, the team reads it, and it is deleted "
+        "365 days after your request is closed."
+    )
+
+    await chat.send("<b>Wann</b> & wo ist die nächste Fortbildung?")
+    assert chat.text.startswith("Thank you. Your message has reached the team.")
+    await chat.send_media("photo")
+
+    assert await stored(app) == [
+        (1, "text", "<b>Wann</b> & wo ist die nächste Fortbildung?"),
+        (1, "photo", None),
+    ]
+    assert await chat.position() == ("ask_the_team", "write")
+    assert chat.text.endswith("You can write more. It all goes to the same request.")
+
+
+async def test_the_privacy_sentence_comes_only_before_the_first_request(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    await chat.choose("menu:ask")
+    await chat.send("A question")
+    await chat.send("/menu")
+
+    await chat.choose("menu:ask")
+
+    assert chat.text.startswith("Write your question for the team.")
+
+
+async def test_text_no_flow_can_place_is_sent_to_the_team_only_when_confirmed(
+    app: App, chat: Chat
+) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:de")
+
+    await chat.send("Hallo, ist jemand da?")
+    assert chat.text == "Soll ich Ihre Nachricht an das Team senden?"
+    await chat.choose("send:no")
+    assert await stored(app) == []
+
+    await chat.send("Hallo, ist jemand da?")
+    await chat.choose("send:yes")
+    assert await stored(app) == [(1, "text", "Hallo, ist jemand da?")]
+    assert chat.text.startswith("Danke. Ihre Nachricht ist beim Team angekommen.")
+
+
+async def test_a_sticker_is_not_passed_on(app: App, chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    await chat.choose("menu:ask")
+
+    await chat.send_media("sticker")
+
+    assert chat.text.startswith("Thank you! I cannot pass this on.")
+    assert await stored(app) == []
+
+
+async def test_messages_of_a_new_person_racing_in_several_processes_make_one_request(
+    settings: Settings, clock: ManualClock, compiled_catalogs: Path
+) -> None:
+    apps = [App.build(settings, clock=clock, compiled_dir=compiled_catalogs) for _ in range(3)]
+    chat = Chat(apps[0].dialogs)
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    person = await apps[0].dialogs.state(chat.who)
+    assert person is not None
+
+    async def send(app: App, text: str) -> None:
+        async with UnitOfWork(app.sessions) as uow:
+            await Services.bind(uow.session).tickets.add_from_person(
+                person_id=1,
+                identity_id=person.identity_id,
+                locale="en",
+                kind="text",
+                text=text,
+                file_ref=None,
+                now=clock.now(),
+            )
+
+    await asyncio.gather(*(send(app, f"message {n}") for n, app in enumerate(apps)))
+
+    async with apps[0].sessions() as session:
+        tickets = (await session.execute(select(func.count()).select_from(Ticket))).scalar()
+        messages = (await session.execute(select(func.count()).select_from(TicketMessage))).scalar()
+    assert (tickets, messages) == (1, 3)
+    for app in apps:
+        await app.close()
