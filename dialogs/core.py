@@ -27,9 +27,10 @@ class PersonRef:
 
 @dataclass(frozen=True)
 class Text:
-    """Free text as the person typed it."""
+    """Free text as the person typed it. `message_ref` names the platform's message."""
 
     text: str
+    message_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class MediaReceived:
     kind: MediaKind
     file_ref: str | None = None
     caption: str | None = None
+    message_ref: str | None = None
 
 
 Incoming = Text | Command | Chosen | ContactShared | MediaReceived

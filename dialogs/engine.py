@@ -175,7 +175,7 @@ class Turn:
                     log.info("rejected text person=%s reason=%s", self.person.id, cleaned.reason)
                     outcome = stay(free_text.rejection_note(cleaned, self._ctx()))
                 else:
-                    outcome = await self._text_or_media(Text(cleaned))
+                    outcome = await self._text_or_media(Text(cleaned, event.message_ref))
             case _:
                 outcome = await self._text_or_media(event)
         return await self._apply(outcome)

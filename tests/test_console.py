@@ -19,7 +19,7 @@ async def test_a_piped_session_reads_like_a_transcript(app: App) -> None:
     console = ConsoleChannel(
         app.dialogs,
         name="script",
-        stdin=io.StringIO("/start\n2\n1\n10\n/menu\n"),
+        stdin=io.StringIO("/start\n7\n1\n10\n/menu\n"),
         stdout=output,
     )
 
@@ -27,8 +27,8 @@ async def test_a_piped_session_reads_like_a_transcript(app: App) -> None:
 
     transcript = output.getvalue()
     assert "> /start\nHallo!" in transcript
-    assert "  2) English" in transcript
-    assert "> 2\nThank you. We will write in English." in transcript
+    assert "  7) English" in transcript
+    assert "> 7\nThank you. We will write in English." in transcript
     assert "== Contacts ==" in transcript
     assert "Hamida Taamiri" in transcript
     assert transcript.rstrip().endswith("7) Language")
@@ -64,7 +64,7 @@ def run_cli(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProce
 
 
 def test_erstkontakt_chat_migrates_a_new_database_and_needs_no_aiogram(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "/start\n2\n/help\n", "chat", "--as", "tester")
+    result = run_cli(tmp_path, "/start\n7\n/help\n", "chat", "--as", "tester")
 
     assert result.returncode == 0, result.stderr
     assert "What would you like to do?" in result.stdout
@@ -74,7 +74,7 @@ def test_erstkontakt_chat_migrates_a_new_database_and_needs_no_aiogram(tmp_path:
 
 
 def test_the_console_remembers_a_person_across_runs(tmp_path: Path) -> None:
-    run_cli(tmp_path, "/start\n2\n1\n", "chat", "--as", "tester")
+    run_cli(tmp_path, "/start\n7\n1\n", "chat", "--as", "tester")
 
     again = run_cli(tmp_path, "1\n", "chat", "--as", "tester")
 
@@ -99,7 +99,7 @@ def test_a_malformed_setting_stops_with_one_line(tmp_path: Path) -> None:
 
 
 def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> None:
-    run_cli(tmp_path, "/start\n2\n5\nWhen is the next training?\n", "chat")
+    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\n", "chat")
 
     listed = run_cli(tmp_path, "", "requests", "list")
 

@@ -66,12 +66,18 @@ async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
     match event:
         case Chosen("nav", "menu"):
             return switch("main_menu")
-        case Text(text):
-            return await _store(ctx, kind="text", text=text, file_ref=None)
+        case Text(text, message_ref):
+            return await _store(ctx, kind="text", text=text, file_ref=None, source_ref=message_ref)
         case ContactShared(phone):
-            return await _store(ctx, kind="contact", text=phone, file_ref=None)
+            return await _store(ctx, kind="contact", text=phone, file_ref=None, source_ref=None)
         case MediaReceived(kind) if kind in FORWARDABLE:
-            return await _store(ctx, kind=kind, text=event.caption, file_ref=event.file_ref)
+            return await _store(
+                ctx,
+                kind=kind,
+                text=event.caption,
+                file_ref=event.file_ref,
+                source_ref=event.message_ref,
+            )
         case _:
             return stay(ctx.t.gettext("Thank you! I cannot pass this on. Please write a text."))
 
@@ -100,7 +106,9 @@ async def on_confirm(event: Incoming, ctx: Ctx) -> Outcome:
             return stay()
 
 
-async def _store(ctx: Ctx, *, kind: str, text: str | None, file_ref: str | None) -> Outcome:
+async def _store(
+    ctx: Ctx, *, kind: str, text: str | None, file_ref: str | None, source_ref: str | None
+) -> Outcome:
     await ctx.services.tickets.add_from_person(
         person_id=ctx.person.person_id,
         identity_id=ctx.person.id,
@@ -108,6 +116,7 @@ async def _store(ctx: Ctx, *, kind: str, text: str | None, file_ref: str | None)
         kind=kind,
         text=text,
         file_ref=file_ref,
+        source_ref=source_ref,
         now=ctx.clock.now(),
     )
     arrived = ctx.t.gettext(
@@ -119,10 +128,15 @@ async def _store(ctx: Ctx, *, kind: str, text: str | None, file_ref: str | None)
 def offer_to_send(event: Incoming) -> Outcome | None:
     """For input no flow could place: the offer to send it to the team, if it is a request."""
     match event:
-        case Text(text):
-            pending = {"kind": "text", "text": text, "file_ref": None}
+        case Text(text, message_ref):
+            pending = {"kind": "text", "text": text, "file_ref": None, "source_ref": message_ref}
         case MediaReceived(kind) if kind in FORWARDABLE:
-            pending = {"kind": kind, "text": event.caption, "file_ref": event.file_ref}
+            pending = {
+                "kind": kind,
+                "text": event.caption,
+                "file_ref": event.file_ref,
+                "source_ref": event.message_ref,
+            }
         case _:
             return None
     return switch("ask_the_team", step=Step.CONFIRM, pending=pending)

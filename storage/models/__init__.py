@@ -4,6 +4,7 @@ from storage.models.base import Base
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
 from storage.models.people import ChannelIdentity, Person
+from storage.models.staff import OutboxMessage, StaffTopic
 from storage.models.tickets import Ticket, TicketMessage
 
 __all__ = [
@@ -11,8 +12,10 @@ __all__ = [
     "ChannelIdentity",
     "Conversation",
     "DeepLinkVisit",
+    "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "StaffTopic",
     "Ticket",
     "TicketMessage",
 ]

@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
+from storage.services.outbox import Outbox
 from storage.services.people import People
+from storage.services.staff_topics import StaffTopics
 from storage.services.tickets import Tickets
 
 
@@ -21,6 +23,8 @@ class Services:
     processed_events: ProcessedEvents
     deep_link_visits: DeepLinkVisits
     tickets: Tickets
+    outbox: Outbox
+    staff_topics: StaffTopics
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Services:
@@ -30,4 +34,6 @@ class Services:
             processed_events=ProcessedEvents(session),
             deep_link_visits=DeepLinkVisits(session),
             tickets=Tickets(session),
+            outbox=Outbox(session),
+            staff_topics=StaffTopics(session),
         )

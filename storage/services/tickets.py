@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Ticket, TicketMessage
+from storage.services.outbox import STAFF_QUEUE, Outbox, person_queue
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,15 @@ class Receipt:
     ticket_id: int
     message_id: int
     new_request: bool
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    person_id: int
+    identity_id: int
+    status: str
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -46,9 +56,10 @@ class Tickets:
         text: str | None,
         file_ref: str | None,
         now: datetime,
+        source_ref: str | None = None,
     ) -> Receipt:
         """Store a message for the team in the person's request that is not closed, or in a
-        new one. A follow-up to an answered request opens it again."""
+        new one, and queue it for the staff chat. A follow-up opens an answered request again."""
         ticket_id = await self._unclosed(person_id)
         new_request = ticket_id is None
         if ticket_id is None:
@@ -72,7 +83,87 @@ class Tickets:
             )
             .returning(TicketMessage.id)
         )
-        return Receipt(ticket_id, result.scalar_one(), new_request)
+        receipt = Receipt(ticket_id, result.scalar_one(), new_request)
+        await Outbox(self._session).add(
+            queue=STAFF_QUEUE,
+            kind="forward",
+            person_id=person_id,
+            ticket_id=ticket_id,
+            payload={
+                "message_id": receipt.message_id,
+                "kind": kind,
+                "text": text,
+                "source_ref": source_ref,
+                "locale": locale,
+                "new_request": new_request,
+            },
+            now=now,
+        )
+        return receipt
+
+    async def add_from_staff(
+        self,
+        *,
+        person_id: int,
+        kind: str,
+        text: str | None,
+        source_ref: str | None,
+        internal: bool,
+        now: datetime,
+    ) -> int | None:
+        """Store a staff message in the person's latest request; unless it is an internal
+        note, queue it for the person. None when the person never made a request."""
+        ticket = await self._latest(person_id)
+        if ticket is None:
+            return None
+        await self._session.execute(
+            insert(TicketMessage).values(
+                ticket_id=ticket.id,
+                author="note" if internal else "staff",
+                kind=kind,
+                text=text,
+                file_ref=None,
+                created_at=now,
+            )
+        )
+        if not internal:
+            await Outbox(self._session).add(
+                queue=person_queue(person_id),
+                kind="relay",
+                person_id=person_id,
+                ticket_id=ticket.id,
+                payload={"kind": kind, "text": text, "source_ref": source_ref},
+                now=now,
+            )
+        return ticket.id
+
+    async def set_status(self, *, ticket_id: int, status: str, now: datetime) -> None:
+        """open, answered or closed; closing stamps the time the retention counts from."""
+        await self._session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(status=status, updated_at=now, closed_at=now if status == "closed" else None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def latest(self, *, person_id: int) -> TicketView | None:
+        ticket = await self._latest(person_id)
+        if ticket is None:
+            return None
+        return TicketView(
+            ticket.id, ticket.person_id, ticket.identity_id, ticket.status, ticket.locale
+        )
+
+    async def _latest(self, person_id: int) -> Ticket | None:
+        return (
+            (
+                await self._session.execute(
+                    select(Ticket).where(Ticket.person_id == person_id).order_by(Ticket.id.desc())
+                )
+            )
+            .scalars()
+            .first()
+        )
 
     async def has_asked_before(self, *, person_id: int) -> bool:
         found = await self._session.execute(

@@ -25,16 +25,26 @@ def person_of(user: User) -> PersonRef:
     )
 
 
+def message_ref(message: Message) -> str:
+    """`<chat id>/<message id>`: enough to copy the message elsewhere later."""
+    return f"{message.chat.id}/{message.message_id}"
+
+
 def incoming_message(message: Message) -> Incoming:
     if message.text is not None:
         command = parse_command(message.text) if message.text.startswith("/") else None
-        return command or Text(message.text)
+        return command or Text(message.text, message_ref=message_ref(message))
     if message.contact is not None:
         return ContactShared(phone_number=message.contact.phone_number)
     for kind in _MEDIA:
         content = getattr(message, kind)
         if content:
-            return MediaReceived(kind=kind, file_ref=_file_id(content), caption=message.caption)
+            return MediaReceived(
+                kind=kind,
+                file_ref=_file_id(content),
+                caption=message.caption,
+                message_ref=message_ref(message),
+            )
     return MediaReceived(kind="other", caption=message.caption)
 
 

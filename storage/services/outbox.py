@@ -1,0 +1,123 @@
+"""The outbox: messages still to deliver, written in the same transaction as what caused
+them, delivered after commit, in order per queue, retried until they go out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+
+CLAIM_FOR = timedelta(seconds=60)
+STAFF_QUEUE = "staff"
+
+
+def person_queue(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    queue: str
+    kind: str
+    person_id: int
+    ticket_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+class Outbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        *,
+        queue: str,
+        kind: str,
+        person_id: int,
+        ticket_id: int | None,
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        await self._session.execute(
+            insert(OutboxMessage).values(
+                queue=queue,
+                kind=kind,
+                person_id=person_id,
+                ticket_id=ticket_id,
+                payload=payload,
+                created_at=now,
+                attempts=0,
+                next_attempt_at=now,
+            )
+        )
+
+    async def claim_next(self, *, queue: str, now: datetime) -> OutboxItem | None:
+        """The oldest undelivered message of `queue`, if it is due and nobody else holds it.
+
+        A queue whose oldest message must wait delivers nothing, so that order is kept."""
+        row = (
+            await self._session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.queue == queue, OutboxMessage.sent_at.is_(None))
+                .order_by(OutboxMessage.id)
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        if row is None or row.next_attempt_at > now:
+            return None
+        claimed = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row.id,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .values(claimed_until=now + CLAIM_FOR)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            return None
+        return OutboxItem(
+            row.id,
+            row.queue,
+            row.kind,
+            row.person_id,
+            row.ticket_id,
+            dict(row.payload),
+            row.attempts,
+        )
+
+    async def queues_with_work(self) -> list[str]:
+        rows = await self._session.execute(
+            select(OutboxMessage.queue).where(OutboxMessage.sent_at.is_(None)).distinct()
+        )
+        return sorted(rows.scalars())
+
+    async def mark_sent(self, *, item_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item_id)
+            .values(sent_at=now, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def mark_failed(
+        self, *, item_id: int, attempts: int, error: str, retry_at: datetime
+    ) -> None:
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item_id)
+            .values(
+                attempts=attempts + 1,
+                last_error=error[:200],
+                next_attempt_at=retry_at,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )

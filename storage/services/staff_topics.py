@@ -1,0 +1,70 @@
+"""Which forum topic of the staff chat belongs to which person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import insert_unless_present
+from storage.models import ChannelIdentity, Person, StaffTopic
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """How to reach a person, and what staff see of them."""
+
+    person_id: int
+    channel: str
+    external_id: str
+    first_name: str | None
+    locale: str | None
+
+
+class StaffTopics:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def thread_of(self, *, person_id: int, chat_id: int) -> int | None:
+        found = await self._session.execute(
+            select(StaffTopic.thread_id).where(
+                StaffTopic.person_id == person_id, StaffTopic.chat_id == chat_id
+            )
+        )
+        return found.scalar_one_or_none()
+
+    async def bind(self, *, person_id: int, chat_id: int, thread_id: int, now: datetime) -> None:
+        await insert_unless_present(
+            self._session,
+            StaffTopic.__table__,
+            {"person_id": person_id, "chat_id": chat_id, "thread_id": thread_id, "created_at": now},
+            unique=["person_id"],
+        )
+
+    async def person_of(self, *, chat_id: int, thread_id: int) -> int | None:
+        found = await self._session.execute(
+            select(StaffTopic.person_id).where(
+                StaffTopic.chat_id == chat_id, StaffTopic.thread_id == thread_id
+            )
+        )
+        return found.scalar_one_or_none()
+
+    async def recipient(self, *, person_id: int) -> Recipient:
+        """The person's first channel identity (the one their requests came through)."""
+        row = (
+            await self._session.execute(
+                select(
+                    ChannelIdentity.channel,
+                    ChannelIdentity.external_id,
+                    Person.first_name,
+                    Person.locale,
+                )
+                .join(Person, Person.id == ChannelIdentity.person_id)
+                .where(ChannelIdentity.person_id == person_id)
+                .order_by(ChannelIdentity.id)
+                .limit(1)
+            )
+        ).one()
+        return Recipient(person_id, row.channel, row.external_id, row.first_name, row.locale)
