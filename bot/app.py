@@ -14,6 +14,7 @@ from dialogs.context import Policies
 from dialogs.engine import DialogEngine
 from dialogs.flows import FLOWS
 from dialogs.i18n import LOCALES_DIR, Catalogs, compile_catalogs
+from dialogs.office_hours import OfficeHours
 from storage.clock import Clock, SystemClock
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -50,7 +51,12 @@ class App:
             catalogs=catalogs,
             content=ContentLibrary(locales_dir, clock=clock),
             clock=clock,
-            policies=Policies(request_retention_days=settings.request_retention_days),
+            policies=Policies(
+                request_retention_days=settings.request_retention_days,
+                office_hours=OfficeHours.parse(settings.office_hours)
+                if settings.office_hours
+                else None,
+            ),
         )
         return cls(settings, database, sessions, catalogs, dialogs, clock)
 

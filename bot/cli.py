@@ -72,7 +72,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                     "`erstkontakt requests list` shows them"
                 )
 
-            await TelegramChannel(engine=app.dialogs, settings=settings).serve()
+            channel = TelegramChannel(engine=app.dialogs, settings=settings, sessions=app.sessions)
+            await channel.serve()
             return 0
         from bot.channels.console import ConsoleChannel
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dialogs.office_hours import OfficeHours
 from storage.db import UnsupportedDatabase, async_url
 
 TELEGRAM_API = "https://api.telegram.org"
@@ -29,6 +30,7 @@ class Settings(BaseSettings):
     office_hours: str | None = None
     redis_url: str | None = None
     request_retention_days: int = Field(default=365, ge=1, le=3650)
+    escalate_after: int = Field(default=1, ge=1, le=30)  # working days
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")
@@ -59,6 +61,13 @@ class Settings(BaseSettings):
             async_url(value)
         except UnsupportedDatabase as error:
             raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, value: str | None) -> str | None:
+        if value is not None:
+            OfficeHours.parse(value)
         return value
 
     @field_validator("log_level")

@@ -8,6 +8,7 @@ from typing import Any
 
 from dialogs.content import ContentLibrary
 from dialogs.i18n import Catalogs, Translator
+from dialogs.office_hours import OfficeHours
 from storage.clock import Clock
 from storage.services import Services
 from storage.services.people import Identity
@@ -18,6 +19,7 @@ class Policies:
     """Rules staff configure (from the settings)."""
 
     request_retention_days: int = 365
+    office_hours: OfficeHours | None = None
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ def rejection_note(rejected: Rejected, ctx: Ctx) -> str:
     t = ctx.t
     if rejected.reason == "empty":
         return t.gettext("Your message was empty. Please write a few words.")
-    return t.gettext(
-        "Your message is too long for me. Please keep it under {limit} characters."
+    return t.ngettext(
+        "Your message is too long for me. Please keep it under {limit} character.",
+        "Your message is too long for me. Please keep it under {limit} characters.",
+        MAX_TEXT_CHARS,
     ).format(limit=t.format_number(MAX_TEXT_CHARS))
 
 

@@ -65,9 +65,14 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def babel_locale(code: str) -> Locale:
-    """The Babel locale used for dates and numbers (gettext modifiers like @easy dropped)."""
-    return Locale.parse(code.split("@")[0])
+# English readers here live in Germany: dates day before month, times on a 24-hour clock.
+_DATES_OF = {"en": "en_DE"}
+
+
+def babel_locale(code: str, *, dates: bool = False) -> Locale:
+    """The Babel locale for numbers, or for dates (gettext modifiers like @easy dropped)."""
+    base = code.split("@")[0]
+    return Locale.parse(_DATES_OF.get(base, base) if dates else base)
 
 
 class Translator:
@@ -77,6 +82,7 @@ class Translator:
         self.locale = locale
         self._translations = translations
         self._babel = babel_locale(locale)
+        self._dates = babel_locale(locale, dates=True)
 
     @property
     def rtl(self) -> bool:
@@ -100,13 +106,13 @@ class Translator:
         return format_decimal(number, locale=self._babel, numbering_system="latn")
 
     def format_datetime(self, moment: datetime, style: str = "medium") -> str:
-        return format_datetime(moment, style, tzinfo=BERLIN, locale=self._babel)
+        return format_datetime(moment, style, tzinfo=BERLIN, locale=self._dates)
 
     def format_date(self, moment: datetime, style: str = "long") -> str:
-        return format_date(moment.astimezone(BERLIN), style, locale=self._babel)
+        return format_date(moment.astimezone(BERLIN), style, locale=self._dates)
 
     def format_time(self, moment: datetime, style: str = "short") -> str:
-        return format_time(moment, style, tzinfo=BERLIN, locale=self._babel)
+        return format_time(moment, style, tzinfo=BERLIN, locale=self._dates)
 
 
 class Catalogs:

@@ -88,6 +88,17 @@ def test_every_message_is_translated_and_none_is_fuzzy(po: Path) -> None:
     assert problems == []
 
 
+@pytest.mark.parametrize("po", [p for p in PO_FILES if "/en/" not in str(p)], ids=str)
+def test_no_sentence_is_left_in_english(po: Path) -> None:
+    copied = []
+    for message in read(po):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and len(ids[0].split()) > 2 and any(text in ids for text in strings):
+            copied.append(message.id)
+    assert copied == []
+
+
 @pytest.mark.parametrize("po", PO_FILES, ids=LOCALES)
 def test_placeholders_and_tags_match_the_source(po: Path) -> None:
     problems = []

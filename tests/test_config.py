@@ -13,6 +13,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env of the developer's
     for name in (
         "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_BASE",
+        "OFFICE_HOURS",
         "DATABASE_URL",
         "STAFF_CHAT_ID",
         "ADMIN_IDS",
@@ -100,4 +102,19 @@ def test_a_webhook_secret_with_characters_telegram_refuses_is_refused(
     monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/hook")
     monkeypatch.setenv("WEBHOOK_SECRET", "no spaces!")
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET: 1-256 characters"):
+        load_settings()
+
+
+@pytest.mark.parametrize("hours", ["Mo-Fr 09:00-16:00", "Mo-Do 09:00-16:00, Fr 09:00-13:00"])
+def test_office_hours_in_the_usual_form_are_accepted(
+    monkeypatch: pytest.MonkeyPatch, hours: str
+) -> None:
+    monkeypatch.setenv("OFFICE_HOURS", hours)
+    assert load_settings().office_hours == hours
+
+
+@pytest.mark.parametrize("hours", ["weekdays", "Mo-Fr 16:00-09:00", "Xx 09:00-10:00"])
+def test_malformed_office_hours_stop_the_start(monkeypatch: pytest.MonkeyPatch, hours: str) -> None:
+    monkeypatch.setenv("OFFICE_HOURS", hours)
+    with pytest.raises(SettingsError, match="OFFICE_HOURS: expected office hours like"):
         load_settings()

@@ -8,6 +8,7 @@ translated; `en` filled with its msgids); `compile` builds the `.mo` files.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -55,10 +56,11 @@ def update() -> None:
     for po in sorted(LOCALES.glob("*/LC_MESSAGES/messages.po")):
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=po.parent.parent.name)
-        catalog.update(template, no_fuzzy_matching=True)
+        # update() inserts the template's own Message objects: give each catalog a copy.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         if po.parent.parent.name == SOURCE_LOCALE:
             for message in catalog:
-                if message.id and not message.string:
+                if message.id and not any(message.string or ()):
                     message.string = message.id
         with po.open("wb") as handle:
             write_po(

@@ -53,10 +53,14 @@ async def ask_write(ctx: Ctx) -> Prompt:
         "a photo or a document."
     )
     if not await ctx.services.tickets.has_asked_before(person_id=ctx.person.person_id):
-        privacy = t.gettext(
+        days = ctx.policies.request_retention_days
+        privacy = t.ngettext(
             "What happens with your message: it is stored, the team reads it, and it is "
-            "deleted {days} days after your request is closed."
-        ).format(days=t.format_number(ctx.policies.request_retention_days))
+            "deleted {days} day after your request is closed.",
+            "What happens with your message: it is stored, the team reads it, and it is "
+            "deleted {days} days after your request is closed.",
+            days,
+        ).format(days=t.format_number(days))
         invite = f"{privacy}\n\n{invite}"
     return Prompt(text=RichText.plain(invite), choices=back)
 
@@ -122,7 +126,20 @@ async def _store(
     arrived = ctx.t.gettext(
         "Thank you. Your message has reached the team. The answer will come here, in this chat."
     )
-    return go(Step.WRITE, note=arrived, sent=True, pending={})
+    return go(Step.WRITE, note=_after_hours(ctx, arrived), sent=True, pending={})
+
+
+def _after_hours(ctx: Ctx, arrived: str) -> RichText:
+    """Outside office hours: when the team is back, and where to turn if it is urgent."""
+    hours = ctx.policies.office_hours
+    now = ctx.clock.now()
+    if hours is None or hours.is_open(now):
+        return RichText.plain(arrived)
+    back = ctx.t.gettext("The team is not at work now. It will read your message from {when}.")
+    when = ctx.t.isolate(ctx.t.format_datetime(hours.next_opening(now), "short"))
+    urgent = ctx.content.pages(ctx.locale, "urgent")
+    note = RichText.plain(f"{arrived}\n\n{back.format(when=when)}")
+    return note + (urgent[0].body if urgent else RichText(()))
 
 
 def offer_to_send(event: Incoming) -> Outcome | None:

@@ -4,7 +4,7 @@ from storage.models.base import Base
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
 from storage.models.people import ChannelIdentity, Person
-from storage.models.staff import OutboxMessage, StaffTopic
+from storage.models.staff import OutboxMessage, StaffChatMove, StaffTopic
 from storage.models.tickets import Ticket, TicketMessage
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "StaffChatMove",
     "StaffTopic",
     "Ticket",
     "TicketMessage",

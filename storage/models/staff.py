@@ -40,3 +40,14 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class StaffChatMove(Base):
+    """A staff group that became a supergroup has a new id; the bot follows it."""
+
+    __tablename__ = "staff_chat_move"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    from_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    to_chat_id: Mapped[int] = mapped_column(BigInteger)
+    moved_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -32,6 +32,8 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Raised again in the staff chat because nobody answered in time.
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TicketMessage(Base):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert_unless_present
-from storage.models import ChannelIdentity, Person, StaffTopic
+from storage.models import ChannelIdentity, Person, StaffChatMove, StaffTopic
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,28 @@ class StaffTopics:
             StaffTopic.__table__,
             {"person_id": person_id, "chat_id": chat_id, "thread_id": thread_id, "created_at": now},
             unique=["person_id"],
+        )
+
+    async def current_chat(self, *, chat_id: int) -> int:
+        """The staff chat's id today: a group that became a supergroup has a new one."""
+        seen = {chat_id}
+        while True:
+            moved = (
+                await self._session.execute(
+                    select(StaffChatMove.to_chat_id).where(StaffChatMove.from_chat_id == chat_id)
+                )
+            ).scalar_one_or_none()
+            if moved is None or moved in seen:
+                return chat_id
+            seen.add(moved)
+            chat_id = moved
+
+    async def record_move(self, *, from_chat_id: int, to_chat_id: int, now: datetime) -> None:
+        await insert_unless_present(
+            self._session,
+            StaffChatMove.__table__,
+            {"from_chat_id": from_chat_id, "to_chat_id": to_chat_id, "moved_at": now},
+            unique=["from_chat_id"],
         )
 
     async def person_of(self, *, chat_id: int, thread_id: int) -> int | None:

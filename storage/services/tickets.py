@@ -62,13 +62,15 @@ class Tickets:
         new one, and queue it for the staff chat. A follow-up opens an answered request again."""
         ticket_id = await self._unclosed(person_id)
         new_request = ticket_id is None
+        reopened = new_request and await self.has_asked_before(person_id=person_id)
         if ticket_id is None:
             ticket_id = await self._open(person_id, identity_id, locale, now)
         else:
+            reopened = await self._status(ticket_id) != "open"
             await self._session.execute(
                 update(Ticket)
                 .where(Ticket.id == ticket_id)
-                .values(status="open", updated_at=now, locale=locale)
+                .values(status="open", updated_at=now, locale=locale, escalated_at=None)
                 .execution_options(synchronize_session=False)
             )
         result = await self._session.execute(
@@ -96,6 +98,7 @@ class Tickets:
                 "source_ref": source_ref,
                 "locale": locale,
                 "new_request": new_request,
+                "reopened": reopened,
             },
             now=now,
         )
@@ -142,7 +145,29 @@ class Tickets:
         await self._session.execute(
             update(Ticket)
             .where(Ticket.id == ticket_id)
-            .values(status=status, updated_at=now, closed_at=now if status == "closed" else None)
+            .values(
+                status=status,
+                updated_at=now,
+                closed_at=now if status == "closed" else None,
+                escalated_at=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def waiting(self) -> list[tuple[int, int, datetime]]:
+        """(ticket, person, since) of open requests not yet raised again, oldest first."""
+        rows = await self._session.execute(
+            select(Ticket.id, Ticket.person_id, Ticket.updated_at)
+            .where(Ticket.status == "open", Ticket.escalated_at.is_(None))
+            .order_by(Ticket.updated_at)
+        )
+        return list(rows.tuples())
+
+    async def mark_escalated(self, *, ticket_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(escalated_at=now)
             .execution_options(synchronize_session=False)
         )
 
@@ -201,6 +226,10 @@ class Tickets:
             )
             for ticket, count, first_text in rows.tuples()
         ]
+
+    async def _status(self, ticket_id: int) -> str:
+        found = await self._session.execute(select(Ticket.status).where(Ticket.id == ticket_id))
+        return found.scalar_one()
 
     async def _unclosed(self, person_id: int) -> int | None:
         found = await self._session.execute(

@@ -117,3 +117,25 @@ async def test_messages_of_a_new_person_racing_in_several_processes_make_one_req
     assert (tickets, messages) == (1, 3)
     for app in apps:
         await app.close()
+
+
+async def test_outside_office_hours_the_person_learns_when_the_team_is_back(
+    settings: Settings, clock: ManualClock, compiled_catalogs: Path
+) -> None:
+    app = App.build(
+        settings.model_copy(update={"office_hours": "Mo-Fr 09:00-16:00"}),
+        clock=clock,
+        compiled_dir=compiled_catalogs,
+    )
+    clock.advance(hours=11)  # Thursday 26 November 2026, 21:00 in Berlin
+    chat = Chat(app.dialogs)
+    await chat.send("/start ask")
+    await chat.choose("lang:en")
+
+    await chat.send("Is anybody there?")
+
+    assert "The team is not at work now. It will read your message from 27/11/2026, 09:00." in (
+        chat.text
+    )
+    assert "call 112" in chat.text
+    await app.close()

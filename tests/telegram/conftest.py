@@ -55,7 +55,9 @@ class TelegramApp:
 
     async def start(self) -> TelegramChannel:
         self.app = App.build(self.settings, clock=self.clock, compiled_dir=self.catalogs)
-        self.channel = TelegramChannel(engine=self.app.dialogs, settings=self.settings)
+        self.channel = TelegramChannel(
+            engine=self.app.dialogs, settings=self.settings, sessions=self.app.sessions
+        )
         await self.channel.start()
         return self.channel
 

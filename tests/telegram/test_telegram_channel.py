@@ -299,7 +299,7 @@ async def polling_bot(
         telegram_api_base=fake.url,
     )
     app = App.build(settings, clock=clock, compiled_dir=catalogs)
-    channel = TelegramChannel(engine=app.dialogs, settings=settings)
+    channel = TelegramChannel(engine=app.dialogs, settings=settings, sessions=app.sessions)
     serving = asyncio.create_task(channel.serve())
     try:
         yield

@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteWebhook,
     EditMessageText,
+    GetChat,
+    GetChatMember,
+    LeaveChat,
     SendMessage,
     SetMyCommands,
     SetWebhook,
@@ -35,16 +38,26 @@ from aiogram.types import (
     Update,
 )
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.render import OutgoingMessage, render
-from bot.channels.telegram.updates import CHANNEL, incoming_message, incoming_press, person_of
+from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
+from bot.channels.telegram.updates import (
+    CHANNEL,
+    incoming_message,
+    incoming_press,
+    message_ref,
+    person_of,
+)
 from bot.channels.telegram.webhook import webhook_app
 from bot.config import Settings
-from dialogs.core import Incoming, PersonRef, Reply
+from bot.staff_inbox import DeliveryFailed, StaffInbox, StaffMessage
+from dialogs.core import Incoming, MediaReceived, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
 from dialogs.locks import KeyedLocks
+from dialogs.office_hours import WEEKDAYS
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +74,7 @@ COMMANDS = (
     ("help", N_("Help")),
 )
 DEFAULT_COMMANDS = ("start", "language", "help")
+OUTBOX_TICK_SECONDS = 5
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -71,15 +85,39 @@ def make_bot(settings: Settings) -> Bot:
 
 
 class TelegramChannel:
-    def __init__(self, *, engine: DialogEngine, settings: Settings, bot: Bot | None = None):
+    def __init__(
+        self,
+        *,
+        engine: DialogEngine,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        bot: Bot | None = None,
+    ):
         self.engine = engine
         self.settings = settings
         self.bot = bot or make_bot(settings)
         self.delivery = Delivery(self.bot, on_blocked=self._blocked)
+        self.inbox = self._staff_inbox(sessions)
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
         self._chats = KeyedLocks()
         self._webhook: web.AppRunner | None = None
+        self._retrying: asyncio.Task[None] | None = None
+
+    def _staff_inbox(self, sessions: async_sessionmaker[AsyncSession]) -> StaffInbox | None:
+        if self.settings.staff_chat_id is None:
+            return None
+        # The outbox retries on its own schedule: fail fast here instead of waiting.
+        quick = Delivery(self.bot, on_blocked=self._blocked, attempts=2)
+        return StaffInbox(
+            sessions=sessions,
+            staff=TelegramStaffChat(quick, self.settings.staff_chat_id),
+            people=TelegramPeople(quick),
+            catalogs=self.engine.catalogs,
+            clock=self.engine.clock,
+            hours=self.engine.policies.office_hours or WEEKDAYS,
+            escalate_after=self.settings.escalate_after,
+        )
 
     # ------------------------------------------------------------ lifecycle
 
@@ -100,8 +138,14 @@ class TelegramChannel:
             await self.stop()
 
     async def start(self) -> None:
-        """Register the command menus and the webhook (or remove it, for polling)."""
+        """Register the command menus and the webhook (or remove it, for polling); deliver
+        what waited in the outbox, and keep retrying it in the background."""
         await self._register_commands()
+        if self.inbox is not None:
+            await self.inbox.follow_moves()
+            await self._check_staff_chat()
+            await self.deliver_outbox()
+            self._retrying = asyncio.create_task(self._retry_outbox())
         if not self.settings.webhook_url:
             await self.delivery.call(DeleteWebhook(drop_pending_updates=False))
             log.info("telegram ready mode=polling")
@@ -117,6 +161,10 @@ class TelegramChannel:
         log.info("telegram ready mode=webhook")
 
     async def stop(self) -> None:
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await asyncio.gather(self._retrying, return_exceptions=True)
+            self._retrying = None
         if self._webhook is not None:
             await self._webhook.cleanup()
             self._webhook = None
@@ -155,13 +203,59 @@ class TelegramChannel:
             commands = [BotCommand(command=n, description=t.gettext(d)) for n, d in COMMANDS]
             await self.delivery.call(SetMyCommands(commands=commands, language_code=locale))
 
+    async def deliver_outbox(self) -> None:
+        """Send what is due in the outbox; a failure stays there for the next attempt."""
+        if self.inbox is None:
+            return
+        try:
+            await self.inbox.deliver_due()
+            await self.inbox.escalate_overdue()
+        except DeliveryFailed as error:
+            log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
+        except Exception:
+            log.exception("staff inbox stopped by an error; it is tried again later")
+
+    async def _check_staff_chat(self) -> None:
+        """Say clearly at start what the staff chat lacks; requests are kept meanwhile."""
+        assert self.inbox is not None  # noqa: S101 - only called with a staff chat
+        chat_id = self.inbox.chat_id
+        try:
+            chat = await self.delivery.call(GetChat(chat_id=chat_id))
+            me = await self.delivery.call(GetChatMember(chat_id=chat_id, user_id=self.bot.id))
+        except (TelegramAPIError, Unreachable) as error:
+            log.warning(
+                "STAFF_CHAT_ID %s cannot be reached (%s): is the bot a member?",
+                chat_id,
+                type(error).__name__,
+            )
+            return
+        if not chat.is_forum:
+            log.error("the staff chat %s has no topics: turn on topics in its settings", chat_id)
+        if not getattr(me, "can_manage_topics", False):
+            log.error(
+                "the bot may not manage topics in the staff chat %s: make it an admin "
+                "with 'Manage topics'",
+                chat_id,
+            )
+        log.info("staff chat checked chat=%s forum=%s", chat_id, chat.is_forum)
+
+    async def _retry_outbox(self) -> None:
+        while True:
+            await asyncio.sleep(OUTBOX_TICK_SECONDS)
+            await self.deliver_outbox()
+
     # ------------------------------------------------------------ updates
 
     def _router(self) -> Router:
-        router = Router(name="private chats")
+        router = Router(name="private chats and the staff chat")
+        if self.inbox is not None:
+            router.message.register(self._on_staff_chat_moved, F.migrate_to_chat_id)
+            router.message.register(self._on_staff_message, self._in_staff_chat)
         router.message.register(self._on_message, F.chat.type == "private")
+        router.message.register(self._on_other_group, F.text.startswith("/chatid"))
         router.callback_query.register(self._on_press)
         router.my_chat_member.register(self._on_membership, F.chat.type == "private")
+        router.my_chat_member.register(self._on_added_to_group)
         return router
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
@@ -170,6 +264,48 @@ class TelegramChannel:
         who = person_of(message.from_user)
         event = incoming_message(message)
         await self._converse(who, message.chat.id, event, event_update.update_id)
+
+    def _in_staff_chat(self, message: Message) -> bool:
+        return self.inbox is not None and message.chat.id == self.inbox.chat_id
+
+    async def _on_staff_chat_moved(self, message: Message) -> None:
+        if self._in_staff_chat(message) and self.inbox and message.migrate_to_chat_id:
+            await self.inbox.moved(
+                from_chat_id=message.chat.id, to_chat_id=message.migrate_to_chat_id
+            )
+
+    async def _on_staff_message(self, message: Message) -> None:
+        if self.inbox is None or message.from_user is None or message.from_user.is_bot:
+            return
+        event = incoming_message(message)
+        await self.inbox.handle_staff_message(
+            StaffMessage(
+                chat_id=message.chat.id,
+                thread_id=message.message_thread_id if message.is_topic_message else None,
+                kind=event.kind if isinstance(event, MediaReceived) else "text",
+                text=message.text or message.caption,
+                source_ref=message_ref(message),
+            )
+        )
+
+    async def _on_other_group(self, message: Message) -> None:
+        """Groups other than the staff chat are ignored, but for /chatid from an admin."""
+        if message.from_user is None or message.from_user.id not in self.settings.admin_ids:
+            return
+        german = self.engine.catalogs.translator(DEFAULT_LOCALE)
+        text = german.gettext("This chat's id: {chat_id}").format(chat_id=message.chat.id)
+        await self.delivery.call(SendMessage(chat_id=message.chat.id, text=text))
+        log.info("chat id told to an admin chat=%s", message.chat.id)
+
+    async def _on_added_to_group(self, update: ChatMemberUpdated) -> None:
+        """Leave any group the bot was added to by someone who is not an admin."""
+        added = update.new_chat_member.status in {"member", "administrator"}
+        if not added or update.from_user.id in self.settings.admin_ids:
+            return
+        if self.inbox is not None and update.chat.id == self.inbox.chat_id:
+            return
+        await self.delivery.call(LeaveChat(chat_id=update.chat.id))
+        log.warning("left a group a non-admin added the bot to chat=%s", update.chat.id)
 
     async def _on_press(self, query: CallbackQuery, event_update: Update) -> None:
         try:
@@ -205,6 +341,7 @@ class TelegramChannel:
                 await self._send(chat_id, replies, pressed=pressed)
             except Unreachable:
                 log.info("reply not delivered: person blocked the bot update=%s", update_id)
+        await self.deliver_outbox()
 
     # ------------------------------------------------------------ sending
 

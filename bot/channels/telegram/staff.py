@@ -1,0 +1,125 @@
+"""The staff chat on Telegram: a forum supergroup with one topic per person; and the way
+staff answers reach a person's private chat. Implements the protocols of bot.staff_inbox."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendMessage
+from aiogram.types import ReplyParameters
+
+from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.staff_inbox import DeliveryFailed, PersonGone
+from storage.services.staff_topics import Recipient
+
+TOPIC_NAME_LIMIT = 128  # https://core.telegram.org/bots/api#createforumtopic
+
+
+def _message_id(ref: str) -> tuple[int, int]:
+    chat_id, _, message_id = ref.partition("/")
+    return int(chat_id), int(message_id)
+
+
+class TelegramStaffChat:
+    def __init__(self, delivery: Delivery, chat_id: int) -> None:
+        self._delivery = delivery
+        self.chat_id = chat_id
+
+    async def open_topic(self, name: str) -> int:
+        topic = await self._call(
+            CreateForumTopic(chat_id=self.chat_id, name=name[:TOPIC_NAME_LIMIT])
+        )
+        return topic.message_thread_id
+
+    async def rename_topic(self, thread_id: int, name: str) -> None:
+        try:
+            await self._call(
+                EditForumTopic(
+                    chat_id=self.chat_id,
+                    message_thread_id=thread_id,
+                    name=name[:TOPIC_NAME_LIMIT],
+                )
+            )
+        except DeliveryFailed as error:
+            if "TOPIC_NOT_MODIFIED" not in str(error):
+                raise
+
+    async def say(self, thread_id: int | None, text: str, *, reply_to: str | None = None) -> None:
+        reply = None
+        if reply_to is not None:
+            reply = ReplyParameters(
+                message_id=_message_id(reply_to)[1], allow_sending_without_reply=True
+            )
+        await self._call(
+            SendMessage(
+                chat_id=self.chat_id,
+                message_thread_id=thread_id,
+                text=html.escape(text, quote=False),
+                parse_mode="HTML",
+                reply_parameters=reply,
+            )
+        )
+
+    async def forward(self, thread_id: int, payload: dict[str, Any]) -> None:
+        """The person's message as they sent it: text as text, media copied."""
+        source = payload.get("source_ref")
+        if payload["kind"] == "text" or source is None:
+            text = payload.get("text") or f"({payload['kind']})"
+            await self.say(thread_id, text)
+            return
+        from_chat, message_id = _message_id(source)
+        await self._call(
+            CopyMessage(
+                chat_id=self.chat_id,
+                message_thread_id=thread_id,
+                from_chat_id=from_chat,
+                message_id=message_id,
+            )
+        )
+
+    async def _call(self, method: Any) -> Any:
+        try:
+            return await self._delivery.call(method)
+        except (TelegramAPIError, Unreachable) as error:
+            raise DeliveryFailed(type(error).__name__ + ": " + str(error)) from error
+
+
+class TelegramPeople:
+    """Staff answers into a person's private chat, with the bot's wording before them."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self._delivery = delivery
+
+    async def relay(self, recipient: Recipient, *, wording: str, payload: dict[str, Any]) -> None:
+        if recipient.channel != "telegram":
+            raise PersonGone(recipient.channel)
+        chat_id = int(recipient.external_id)
+        heading = f"<b>{html.escape(wording, quote=False)}</b>"
+        try:
+            if payload["kind"] == "text" or not payload.get("source_ref"):
+                body = html.escape(payload.get("text") or "", quote=False)
+                await self._send(
+                    SendMessage(chat_id=chat_id, text=f"{heading}\n\n{body}", parse_mode="HTML"),
+                    chat_id,
+                )
+                return
+            await self._send(SendMessage(chat_id=chat_id, text=heading, parse_mode="HTML"), chat_id)
+            from_chat, message_id = _message_id(payload["source_ref"])
+            await self._send(
+                CopyMessage(chat_id=chat_id, from_chat_id=from_chat, message_id=message_id),
+                chat_id,
+            )
+        except Unreachable as error:
+            raise PersonGone(recipient.person_id) from error
+        except TelegramBadRequest as error:
+            raise DeliveryFailed(str(error)) from error
+
+    async def _send(self, method: Any, chat_id: int) -> None:
+        try:
+            await self._delivery.call(method, chat_id=chat_id)
+        except TelegramAPIError as error:
+            if isinstance(error, TelegramBadRequest):
+                raise
+            raise DeliveryFailed(type(error).__name__) from error

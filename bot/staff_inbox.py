@@ -1,0 +1,325 @@
+"""The staff inbox: requests go to the staff chat, staff answers go back to the person.
+
+Platform-neutral rules; the staff chat and the people's channels are reached through the
+two protocols below (Telegram implements both in `bot/channels/telegram/staff.py`).
+
+- Every person gets one topic in the staff chat, named with a short id, their first name,
+  language and the request's state; it opens with a card.
+- What a person sends was stored and queued (outbox) in the same transaction; here it is
+  delivered in order. When the staff chat cannot be reached it waits and goes out later.
+- A staff message in a topic is relayed to that person only, as written, with the bot's
+  own short wording around it in the person's language; `#note` stays internal; `/close`
+  and `/reopen` change the request's state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
+from dialogs.office_hours import WEEKDAYS, OfficeHours
+from storage.clock import Clock
+from storage.services import Services
+from storage.services.outbox import OutboxItem
+from storage.services.staff_topics import Recipient
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
+# TRANSLATORS: the state of a request, shown in the staff chat
+STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
+
+
+class DeliveryFailed(Exception):
+    """The other side could not be reached now; try again later."""
+
+
+class PersonGone(Exception):
+    """The person blocked the bot: nothing more can reach them."""
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    """A message a staff member wrote in the staff chat."""
+
+    chat_id: int
+    thread_id: int | None
+    kind: str
+    text: str | None
+    source_ref: str
+
+
+class StaffChat(Protocol):
+    chat_id: int
+
+    async def open_topic(self, name: str) -> int: ...
+    async def rename_topic(self, thread_id: int, name: str) -> None: ...
+    async def say(
+        self, thread_id: int | None, text: str, *, reply_to: str | None = None
+    ) -> None: ...
+    async def forward(self, thread_id: int, payload: dict[str, Any]) -> None: ...
+
+
+class PeopleChannel(Protocol):
+    async def relay(
+        self, recipient: Recipient, *, wording: str, payload: dict[str, Any]
+    ) -> None: ...
+
+
+class StaffInbox:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        staff: StaffChat,
+        people: PeopleChannel,
+        catalogs: Catalogs,
+        clock: Clock,
+        hours: OfficeHours = WEEKDAYS,
+        escalate_after: int = 1,
+    ) -> None:
+        self._sessions = sessions
+        self._hours = hours
+        self._escalate_after = escalate_after
+        self._staff = staff
+        self._people = people
+        self._catalogs = catalogs
+        self._clock = clock
+        self._staff_t = catalogs.translator(DEFAULT_LOCALE)
+
+    @property
+    def chat_id(self) -> int:
+        return self._staff.chat_id
+
+    async def follow_moves(self) -> int:
+        """Use the staff chat's newest id (a group that became a supergroup has a new one)."""
+        async with UnitOfWork(self._sessions) as uow:
+            current = await Services.bind(uow.session).staff_topics.current_chat(
+                chat_id=self._staff.chat_id
+            )
+        if current != self._staff.chat_id:
+            log.warning("staff chat moved from=%s to=%s", self._staff.chat_id, current)
+            self._staff.chat_id = current
+        return current
+
+    async def moved(self, *, from_chat_id: int, to_chat_id: int) -> None:
+        """The staff group became a supergroup: follow it, and say so there."""
+        async with UnitOfWork(self._sessions) as uow:
+            await Services.bind(uow.session).staff_topics.record_move(
+                from_chat_id=from_chat_id, to_chat_id=to_chat_id, now=self._clock.now()
+            )
+        await self.follow_moves()
+        text = self._staff_t.gettext(
+            "This group now has the id {chat_id}. I use it from now on; please also set "
+            "STAFF_CHAT_ID={chat_id}."
+        ).format(chat_id=to_chat_id)
+        await self._staff.say(None, text)
+
+    # ------------------------------------------------------------ outbox
+
+    async def deliver_due(self) -> int:
+        """Deliver every due outbox message, in order per queue; returns how many went out."""
+        async with UnitOfWork(self._sessions) as uow:
+            queues = await Services.bind(uow.session).outbox.queues_with_work()
+        delivered = 0
+        for queue in queues:
+            while (item := await self._claim(queue)) is not None:
+                if not await self._deliver_one(item):
+                    break  # the rest of this queue waits, so that order is kept
+                delivered += 1
+        return delivered
+
+    async def _claim(self, queue: str) -> OutboxItem | None:
+        async with UnitOfWork(self._sessions) as uow:
+            return await Services.bind(uow.session).outbox.claim_next(
+                queue=queue, now=self._clock.now()
+            )
+
+    async def _deliver_one(self, item: OutboxItem) -> bool:
+        try:
+            if item.kind == "forward":
+                await self._forward(item)
+            elif item.kind == "relay":
+                await self._relay(item)
+        except DeliveryFailed as error:
+            wait = RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
+            async with UnitOfWork(self._sessions) as uow:
+                await Services.bind(uow.session).outbox.mark_failed(
+                    item_id=item.id,
+                    attempts=item.attempts,
+                    error=str(error),
+                    retry_at=self._clock.now() + timedelta(seconds=wait),
+                )
+            log.warning(
+                "outbox delivery failed item=%s queue=%s retry_in=%ss", item.id, item.queue, wait
+            )
+            return False
+        async with UnitOfWork(self._sessions) as uow:
+            await Services.bind(uow.session).outbox.mark_sent(
+                item_id=item.id, now=self._clock.now()
+            )
+        log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
+        return True
+
+    async def _forward(self, item: OutboxItem) -> None:
+        thread_id = await self._topic_for(item.person_id, item.payload)
+        await self._staff.forward(thread_id, item.payload)
+        if item.payload.get("reopened"):
+            await self._rename(item.person_id, thread_id, "open")
+
+    async def _topic_for(self, person_id: int, payload: dict[str, Any]) -> int:
+        async with UnitOfWork(self._sessions) as uow:
+            services = Services.bind(uow.session)
+            thread_id = await services.staff_topics.thread_of(
+                person_id=person_id, chat_id=self._staff.chat_id
+            )
+            recipient = await services.staff_topics.recipient(person_id=person_id)
+        if thread_id is not None:
+            return thread_id
+        thread_id = await self._staff.open_topic(self._topic_name(recipient, "open"))
+        async with UnitOfWork(self._sessions) as uow:
+            await Services.bind(uow.session).staff_topics.bind(
+                person_id=person_id,
+                chat_id=self._staff.chat_id,
+                thread_id=thread_id,
+                now=self._clock.now(),
+            )
+        await self._staff.say(thread_id, self._card(recipient, payload))
+        log.info("staff topic opened person=%s thread=%s", person_id, thread_id)
+        return thread_id
+
+    async def _relay(self, item: OutboxItem) -> None:
+        async with UnitOfWork(self._sessions) as uow:
+            services = Services.bind(uow.session)
+            recipient = await services.staff_topics.recipient(person_id=item.person_id)
+            thread_id = await services.staff_topics.thread_of(
+                person_id=item.person_id, chat_id=self._staff.chat_id
+            )
+        t = self._catalogs.translator(recipient.locale)
+        try:
+            await self._people.relay(
+                recipient, wording=t.gettext("Answer from the team:"), payload=item.payload
+            )
+        except PersonGone:
+            if thread_id is not None:
+                await self._staff.say(
+                    thread_id,
+                    self._staff_t.gettext("Not delivered: this person has blocked the bot."),
+                    reply_to=item.payload.get("source_ref"),
+                )
+            return
+        if item.ticket_id is not None:
+            async with UnitOfWork(self._sessions) as uow:
+                await Services.bind(uow.session).tickets.set_status(
+                    ticket_id=item.ticket_id, status="answered", now=self._clock.now()
+                )
+        if thread_id is not None:
+            await self._staff.say(
+                thread_id,
+                self._staff_t.gettext("✓ delivered"),
+                reply_to=item.payload.get("source_ref"),
+            )
+            await self._rename(item.person_id, thread_id, "answered")
+
+    async def escalate_overdue(self) -> int:
+        """Raise requests again in the staff chat that waited too many working days."""
+        now = self._clock.now()
+        async with UnitOfWork(self._sessions) as uow:
+            waiting = await Services.bind(uow.session).tickets.waiting()
+        raised = 0
+        for ticket_id, person_id, since in waiting:
+            if self._hours.working_days_later(since, self._escalate_after) > now:
+                continue
+            async with UnitOfWork(self._sessions) as uow:
+                thread_id = await Services.bind(uow.session).staff_topics.thread_of(
+                    person_id=person_id, chat_id=self._staff.chat_id
+                )
+            if thread_id is None:
+                continue  # not forwarded yet: the outbox will bring it first
+            text = self._staff_t.ngettext(
+                "⏰ This request has waited more than {days} working day for an answer.",
+                "⏰ This request has waited more than {days} working days for an answer.",
+                self._escalate_after,
+            ).format(days=self._escalate_after)
+            await self._staff.say(thread_id, text)
+            async with UnitOfWork(self._sessions) as uow:
+                await Services.bind(uow.session).tickets.mark_escalated(
+                    ticket_id=ticket_id, now=now
+                )
+            log.info("request raised again ticket=%s", ticket_id)
+            raised += 1
+        return raised
+
+    # ------------------------------------------------------------ staff messages
+
+    async def handle_staff_message(self, message: StaffMessage) -> None:
+        """A staff member wrote in the staff chat: a note, a command or an answer."""
+        if message.thread_id is None:
+            return  # the general topic is the team's own conversation
+        async with UnitOfWork(self._sessions) as uow:
+            person_id = await Services.bind(uow.session).staff_topics.person_of(
+                chat_id=message.chat_id, thread_id=message.thread_id
+            )
+        if person_id is None:
+            log.info("staff message in a topic of no request thread=%s", message.thread_id)
+            return
+        command = (message.text or "").strip().lower()
+        if command in {"/close", "/reopen"}:
+            await self._change_state(person_id, message.thread_id, command.removeprefix("/"))
+            return
+        internal = (message.text or "").lstrip().lower().startswith("#note")
+        async with UnitOfWork(self._sessions) as uow:
+            stored = await Services.bind(uow.session).tickets.add_from_staff(
+                person_id=person_id,
+                kind=message.kind,
+                text=message.text,
+                source_ref=message.source_ref,
+                internal=internal,
+                now=self._clock.now(),
+            )
+        log.info("staff message stored person=%s internal=%s", person_id, internal)
+        if stored is not None and not internal:
+            await self.deliver_due()
+
+    async def _change_state(self, person_id: int, thread_id: int, action: str) -> None:
+        status = "closed" if action == "close" else "open"
+        async with UnitOfWork(self._sessions) as uow:
+            tickets = Services.bind(uow.session).tickets
+            ticket = await tickets.latest(person_id=person_id)
+            if ticket is not None:
+                await tickets.set_status(ticket_id=ticket.id, status=status, now=self._clock.now())
+        await self._rename(person_id, thread_id, status)
+        log.info("request %s person=%s", status, person_id)
+
+    # ------------------------------------------------------------ wording for staff
+
+    async def _rename(self, person_id: int, thread_id: int, status: str) -> None:
+        async with UnitOfWork(self._sessions) as uow:
+            recipient = await Services.bind(uow.session).staff_topics.recipient(person_id=person_id)
+        await self._staff.rename_topic(thread_id, self._topic_name(recipient, status))
+
+    def _topic_name(self, recipient: Recipient, status: str) -> str:
+        name = (recipient.first_name or "?")[:32]
+        state = self._staff_t.gettext(STATE_LABELS[status])
+        return f"#{recipient.person_id} {name} · {recipient.locale or '?'} · {state}"
+
+    def _card(self, recipient: Recipient, payload: dict[str, Any]) -> str:
+        t = self._staff_t
+        locale = str(payload.get("locale") or recipient.locale or DEFAULT_LOCALE)
+        return "\n".join(
+            (
+                t.gettext("New request #{person}").format(person=recipient.person_id),
+                t.gettext("Language: {language}").format(language=language_name(locale)),
+                t.gettext("Channel: {channel}").format(channel=recipient.channel),
+                t.gettext("Since: {when}").format(
+                    when=t.format_datetime(self._clock.now(), "short")
+                ),
+                t.gettext("Write here to answer. #note … stays internal; /close ends the request."),
+            )
+        )

@@ -1,0 +1,268 @@
+"""The staff inbox through the real Telegram channel: a forum group with two staff members."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.clock import ManualClock
+from tests.telegram.conftest import Person, TelegramApp
+
+STAFF = -1001234567890
+PHOTO = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
+
+
+@pytest.fixture
+async def inbox(
+    webhook_settings: Settings, fake: FakeBotApi, clock: ManualClock, compiled_catalogs: Path
+) -> AsyncIterator[TelegramApp]:
+    fake.add_group(STAFF, "Erstkontakt Team", forum=True)
+    settings = webhook_settings.model_copy(update={"staff_chat_id": STAFF})
+    running = TelegramApp(settings, clock, compiled_catalogs)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+class Staff:
+    def __init__(self, fake: FakeBotApi, user_id: int, name: str) -> None:
+        self.fake = fake
+        self.user = {"id": user_id, "is_bot": False, "first_name": name}
+        fake.add_member(STAFF, self.user)
+
+    async def write(self, thread_id: int, text: str | None = None, **extra: Any) -> None:
+        update = self.fake.message_update(
+            self.user, text, chat_id=STAFF, thread_id=thread_id, extra=extra or None
+        )
+        assert await self.fake.post_webhook(update) == 200
+
+
+@pytest.fixture
+def staff(fake: FakeBotApi) -> tuple[Staff, Staff]:
+    return Staff(fake, 501, "Hamida"), Staff(fake, 502, "Peter")
+
+
+async def ask(person: Person, *messages: str | dict) -> None:
+    await person.send("/start ask")
+    await person.press("العربية" if person.user.get("language_code") == "ar" else "English")
+    for message in messages:
+        if isinstance(message, dict):
+            await person.send(None, **message)
+        else:
+            await person.send(message)
+
+
+def topic(fake: FakeBotApi) -> tuple[int, dict]:
+    [(thread_id, info)] = fake.topics[STAFF].items()
+    return thread_id, info
+
+
+async def test_a_round_trip_of_text_and_photo_in_arabic(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="ar", first_name="<Olena & Co>")
+    await ask(person, "متى الدورة القادمة؟ <b>", PHOTO)
+
+    thread_id, info = topic(fake)
+    assert info["name"] == "#1 <Olena & Co> · ar · offen"
+    in_topic = fake.sent_to(STAFF, thread_id=thread_id)
+    assert in_topic[0].text.split("\n")[:3] == [
+        "Neue Anfrage #1",
+        "Sprache: العربية",
+        "Kanal: telegram",
+    ]
+    assert in_topic[1].text == "متى الدورة القادمة؟ <b>"
+    assert in_topic[2].kind == "photo"
+
+    hamida, peter = staff
+    await hamida.write(thread_id, "Am 3. Dezember <b>hier</b> & dort.")
+    await peter.write(thread_id, None, **PHOTO)
+
+    answer, heading, photo = person.messages[-3:]
+    arabic_heading = answer.text.split("\n")[0]
+    assert answer.text == f"{arabic_heading}\n\nAm 3. Dezember <b>hier</b> & dort."
+    assert arabic_heading != "Answer from the team:"
+    assert "Hamida" not in answer.text
+    assert (heading.text, photo.kind) == (arabic_heading, "photo")
+    assert topic(fake)[1]["name"].endswith("· beantwortet")
+    confirmations = [m.text for m in fake.sent_to(STAFF, thread_id=thread_id) if m.text]
+    assert confirmations.count("✓ zugestellt") == 2
+
+
+async def test_an_internal_note_stays_in_the_staff_chat(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "When is the next training?")
+    before = len(person.messages)
+    thread_id, _ = topic(fake)
+
+    await staff[0].write(thread_id, "#note ruft morgen zurück")
+
+    assert len(person.messages) == before
+
+
+async def test_close_and_reopen_show_in_the_topic_name_and_a_follow_up_reopens(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    thread_id, _ = topic(fake)
+
+    await staff[1].write(thread_id, "/close")
+    assert topic(fake)[1]["name"].endswith("· geschlossen")
+    await staff[1].write(thread_id, "/reopen")
+    assert topic(fake)[1]["name"].endswith("· offen")
+    await staff[1].write(thread_id, "/close")
+
+    await person.send("One more thing")
+
+    assert topic(fake)[1]["name"].endswith("· offen")
+    assert fake.sent_to(STAFF, thread_id=thread_id)[-1].text == "One more thing"
+
+
+async def test_three_messages_at_once_from_a_new_person_open_one_topic_in_order(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start ask")
+    await person.press("English")
+
+    updates = [fake.message_update(person.user, f"message {n}") for n in range(3)]
+    statuses = await asyncio.gather(*(fake.post_webhook(u) for u in updates))
+
+    assert statuses == [200, 200, 200]
+    thread_id, _ = topic(fake)
+    texts = [m.text for m in fake.sent_to(STAFF, thread_id=thread_id)][1:]
+    assert texts == ["message 0", "message 1", "message 2"]
+
+
+async def test_requests_wait_while_the_staff_chat_fails_and_arrive_once_in_order(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start ask")
+    await person.press("English")
+    fake.fail_next("createForumTopic", code=500, description="Internal Server Error", times=4)
+
+    for n in range(10):
+        await person.send(f"message {n}")
+    assert STAFF not in fake.topics or not fake.topics[STAFF]
+
+    assert inbox.channel is not None
+    for _ in range(2):  # the staff chat keeps failing for the next attempt too
+        clock.advance(minutes=20)
+        await inbox.channel.deliver_outbox()
+
+    thread_id, _ = topic(fake)
+    texts = [m.text for m in fake.sent_to(STAFF, thread_id=thread_id)][1:]
+    assert texts == [f"message {n}" for n in range(10)]
+    assert len(fake.calls("createForumTopic")) == 5
+
+
+async def test_requests_waiting_in_the_outbox_go_out_after_a_restart(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start ask")
+    await person.press("English")
+    fake.fail_next("createForumTopic", code=500, description="Internal Server Error", times=2)
+    await person.send("waiting")
+
+    clock.advance(minutes=20)
+    await inbox.restart()
+
+    thread_id, _ = topic(fake)
+    assert [m.text for m in fake.sent_to(STAFF, thread_id=thread_id)][1:] == ["waiting"]
+
+
+async def test_an_answer_to_a_person_who_blocked_the_bot_is_reported_in_the_topic(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    thread_id, _ = topic(fake)
+    fake.block(person.id)
+
+    await staff[0].write(thread_id, "Here is the answer")
+
+    last = fake.sent_to(STAFF, thread_id=thread_id)[-1]
+    assert last.text == "Nicht zugestellt: Diese Person hat den Bot blockiert."
+
+
+async def test_an_unanswered_request_is_raised_again_after_a_working_day(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "Anybody there?")  # Thursday 26 November 2026, 10:00 in Berlin
+    thread_id, _ = topic(fake)
+    assert inbox.channel is not None
+
+    clock.advance(hours=23)
+    await inbox.channel.deliver_outbox()
+    clock.advance(hours=2)
+    await inbox.channel.deliver_outbox()
+    await inbox.channel.deliver_outbox()
+
+    raised = [m.text for m in fake.sent_to(STAFF, thread_id=thread_id) if m.text.startswith("⏰")]
+    assert raised == ["⏰ Diese Anfrage wartet seit mehr als 1 Arbeitstag auf eine Antwort."]
+
+
+async def test_an_admin_learns_a_group_id_with_chatid(
+    inbox: TelegramApp, fake: FakeBotApi, webhook_settings: Settings
+) -> None:
+    other = -1009876543210
+    fake.add_group(other, "Somewhere")
+    admin = {"id": 777, "is_bot": False, "first_name": "Admin"}
+    stranger = {"id": 778, "is_bot": False, "first_name": "Stranger"}
+    for user in (admin, stranger):
+        fake.add_member(other, user)
+    assert inbox.channel is not None
+    inbox.channel.settings = inbox.channel.settings.model_copy(update={"admin_ids": (777,)})
+
+    await fake.post_webhook(fake.message_update(stranger, "/chatid", chat_id=other))
+    await fake.post_webhook(fake.message_update(admin, "/chatid", chat_id=other))
+
+    assert [m.text for m in fake.sent_to(other)] == [f"Die ID dieses Chats: {other}"]
+
+
+async def test_the_bot_leaves_a_group_a_non_admin_added_it_to(
+    inbox: TelegramApp, fake: FakeBotApi
+) -> None:
+    other = -1005555555555
+    fake.add_group(other, "Random", bot_status="member")
+    stranger = {"id": 778, "is_bot": False, "first_name": "Stranger"}
+    fake.add_member(other, stranger)
+
+    update = fake.my_chat_member_update(stranger, old="left", new="member", chat_id=other)
+    await fake.post_webhook(update)
+
+    assert [call.params["chat_id"] for call in fake.calls("leaveChat")] == [other]
+
+
+async def test_the_bot_follows_the_staff_group_when_it_becomes_a_supergroup(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    new_id = -1001111111111
+    fake.add_group(new_id, "Erstkontakt Team", forum=True)
+    fake.add_member(new_id, staff[0].user)
+    moved = fake.message_update(
+        staff[0].user, None, chat_id=STAFF, extra={"migrate_to_chat_id": new_id}
+    )
+    assert await fake.post_webhook(moved) == 200, fake.calls()[-3:]
+
+    assert fake.sent_to(new_id)[-1].text == (
+        f"Diese Gruppe hat jetzt die ID {new_id}. Ich nutze sie ab sofort; "
+        f"bitte setzen Sie auch STAFF_CHAT_ID={new_id}."
+    )
+    await inbox.restart()
+    person = person_factory(language_code="en")
+    await ask(person, "Where do I find you?")
+    [(thread_id, _)] = fake.topics[new_id].items()
+    assert fake.sent_to(new_id, thread_id=thread_id)[-1].text == "Where do I find you?"
