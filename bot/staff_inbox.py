@@ -53,17 +53,21 @@ class StaffMessage:
     kind: str
     text: str | None
     source_ref: str
+    reply_to: int | None = None
 
 
 class StaffChat(Protocol):
     chat_id: int
+    forum: bool  # with topics; else one message per request, answered by replying to it
 
     async def open_topic(self, name: str) -> int: ...
     async def rename_topic(self, thread_id: int, name: str) -> None: ...
     async def say(
         self, thread_id: int | None, text: str, *, reply_to: str | None = None
     ) -> None: ...
-    async def forward(self, thread_id: int, payload: dict[str, Any]) -> None: ...
+    async def forward(
+        self, thread_id: int | None, payload: dict[str, Any], *, heading: str | None = None
+    ) -> list[int]: ...
 
 
 class PeopleChannel(Protocol):
@@ -168,10 +172,31 @@ class StaffInbox:
         return True
 
     async def _forward(self, item: OutboxItem) -> None:
+        if not self._staff.forum:
+            await self._forward_without_topics(item)
+            return
         thread_id = await self._topic_for(item.person_id, item.payload)
         await self._staff.forward(thread_id, item.payload)
         if item.payload.get("reopened"):
             await self._rename(item.person_id, thread_id, "open")
+
+    async def _forward_without_topics(self, item: OutboxItem) -> None:
+        """One message per request, headed like a topic name; replies to it are answers."""
+        async with UnitOfWork(self._sessions) as uow:
+            recipient = await Services.bind(uow.session).staff_topics.recipient(
+                person_id=item.person_id
+            )
+        heading = self._topic_name(recipient, "open")
+        sent = await self._staff.forward(None, item.payload, heading=heading)
+        async with UnitOfWork(self._sessions) as uow:
+            topics = Services.bind(uow.session).staff_topics
+            for message_id in sent:
+                await topics.link_message(
+                    chat_id=self._staff.chat_id,
+                    message_id=message_id,
+                    person_id=item.person_id,
+                    now=self._clock.now(),
+                )
 
     async def _topic_for(self, person_id: int, payload: dict[str, Any]) -> int:
         async with UnitOfWork(self._sessions) as uow:
@@ -207,24 +232,21 @@ class StaffInbox:
                 recipient, wording=t.gettext("Answer from the team:"), payload=item.payload
             )
         except PersonGone:
-            if thread_id is not None:
-                await self._staff.say(
-                    thread_id,
-                    self._staff_t.gettext("Not delivered: this person has blocked the bot."),
-                    reply_to=item.payload.get("source_ref"),
-                )
+            await self._staff.say(
+                thread_id,
+                self._staff_t.gettext("Not delivered: this person has blocked the bot."),
+                reply_to=item.payload.get("source_ref"),
+            )
             return
         if item.ticket_id is not None:
             async with UnitOfWork(self._sessions) as uow:
                 await Services.bind(uow.session).tickets.set_status(
                     ticket_id=item.ticket_id, status="answered", now=self._clock.now()
                 )
+        await self._staff.say(
+            thread_id, self._staff_t.gettext("✓ delivered"), reply_to=item.payload.get("source_ref")
+        )
         if thread_id is not None:
-            await self._staff.say(
-                thread_id,
-                self._staff_t.gettext("✓ delivered"),
-                reply_to=item.payload.get("source_ref"),
-            )
             await self._rename(item.person_id, thread_id, "answered")
 
     async def escalate_overdue(self) -> int:
@@ -259,19 +281,15 @@ class StaffInbox:
     # ------------------------------------------------------------ staff messages
 
     async def handle_staff_message(self, message: StaffMessage) -> None:
-        """A staff member wrote in the staff chat: a note, a command or an answer."""
-        if message.thread_id is None:
-            return  # the general topic is the team's own conversation
-        async with UnitOfWork(self._sessions) as uow:
-            person_id = await Services.bind(uow.session).staff_topics.person_of(
-                chat_id=message.chat_id, thread_id=message.thread_id
-            )
+        """A staff member wrote in the staff chat: a note, a command or an answer. In a topic
+        it concerns the topic's person; without topics, the person whose message it replies
+        to; anything else is the team's own conversation."""
+        person_id = await self._person_addressed(message)
         if person_id is None:
-            log.info("staff message in a topic of no request thread=%s", message.thread_id)
             return
         command = (message.text or "").strip().lower()
         if command in {"/close", "/reopen"}:
-            await self._change_state(person_id, message.thread_id, command.removeprefix("/"))
+            await self._change_state(person_id, message, command.removeprefix("/"))
             return
         internal = (message.text or "").lstrip().lower().startswith("#note")
         async with UnitOfWork(self._sessions) as uow:
@@ -287,14 +305,29 @@ class StaffInbox:
         if stored is not None and not internal:
             await self.deliver_due()
 
-    async def _change_state(self, person_id: int, thread_id: int, action: str) -> None:
+    async def _person_addressed(self, message: StaffMessage) -> int | None:
+        async with UnitOfWork(self._sessions) as uow:
+            topics = Services.bind(uow.session).staff_topics
+            if message.thread_id is not None:
+                return await topics.person_of(chat_id=message.chat_id, thread_id=message.thread_id)
+            if message.reply_to is not None:
+                return await topics.person_of_message(
+                    chat_id=message.chat_id, message_id=message.reply_to
+                )
+        return None
+
+    async def _change_state(self, person_id: int, message: StaffMessage, action: str) -> None:
         status = "closed" if action == "close" else "open"
         async with UnitOfWork(self._sessions) as uow:
             tickets = Services.bind(uow.session).tickets
             ticket = await tickets.latest(person_id=person_id)
             if ticket is not None:
                 await tickets.set_status(ticket_id=ticket.id, status=status, now=self._clock.now())
-        await self._rename(person_id, thread_id, status)
+        if message.thread_id is not None:
+            await self._rename(person_id, message.thread_id, status)
+        else:
+            state = self._staff_t.gettext(STATE_LABELS[status])
+            await self._staff.say(None, f"✓ {state}", reply_to=message.source_ref)
         log.info("request %s person=%s", status, person_id)
 
     # ------------------------------------------------------------ wording for staff

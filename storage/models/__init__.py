@@ -4,7 +4,7 @@ from storage.models.base import Base
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
 from storage.models.people import ChannelIdentity, Person
-from storage.models.staff import OutboxMessage, StaffChatMove, StaffTopic
+from storage.models.staff import OutboxMessage, StaffChatMove, StaffMessageLink, StaffTopic
 from storage.models.tickets import Ticket, TicketMessage
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Person",
     "ProcessedEvent",
     "StaffChatMove",
+    "StaffMessageLink",
     "StaffTopic",
     "Ticket",
     "TicketMessage",

@@ -51,3 +51,17 @@ class StaffChatMove(Base):
     from_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     to_chat_id: Mapped[int] = mapped_column(BigInteger)
     moved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StaffMessageLink(Base):
+    """In a staff chat without topics: which person a forwarded message belongs to, so that
+    a staff reply to it reaches them."""
+
+    __tablename__ = "staff_message_link"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

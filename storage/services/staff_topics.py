@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert_unless_present
-from storage.models import ChannelIdentity, Person, StaffChatMove, StaffTopic
+from storage.models import (
+    ChannelIdentity,
+    Person,
+    StaffChatMove,
+    StaffMessageLink,
+    StaffTopic,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,29 @@ class StaffTopics:
             {"from_chat_id": from_chat_id, "to_chat_id": to_chat_id, "moved_at": now},
             unique=["from_chat_id"],
         )
+
+    async def link_message(
+        self, *, chat_id: int, message_id: int, person_id: int, now: datetime
+    ) -> None:
+        await insert_unless_present(
+            self._session,
+            StaffMessageLink.__table__,
+            {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "person_id": person_id,
+                "created_at": now,
+            },
+            unique=["chat_id", "message_id"],
+        )
+
+    async def person_of_message(self, *, chat_id: int, message_id: int) -> int | None:
+        found = await self._session.execute(
+            select(StaffMessageLink.person_id).where(
+                StaffMessageLink.chat_id == chat_id, StaffMessageLink.message_id == message_id
+            )
+        )
+        return found.scalar_one_or_none()
 
     async def person_of(self, *, chat_id: int, thread_id: int) -> int | None:
         found = await self._session.execute(

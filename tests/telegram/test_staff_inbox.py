@@ -266,3 +266,38 @@ async def test_the_bot_follows_the_staff_group_when_it_becomes_a_supergroup(
     await ask(person, "Where do I find you?")
     [(thread_id, _)] = fake.topics[new_id].items()
     assert fake.sent_to(new_id, thread_id=thread_id)[-1].text == "Where do I find you?"
+
+
+@pytest.fixture
+async def plain_group_inbox(
+    webhook_settings: Settings, fake: FakeBotApi, clock: ManualClock, compiled_catalogs: Path
+) -> AsyncIterator[TelegramApp]:
+    fake.add_group(STAFF, "Erstkontakt Team", forum=False)
+    settings = webhook_settings.model_copy(update={"staff_chat_id": STAFF})
+    running = TelegramApp(settings, clock, compiled_catalogs)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_without_topics_each_request_is_a_message_answered_by_replying_to_it(
+    plain_group_inbox: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    hamida = Staff(fake, 501, "Hamida")
+    person = person_factory(language_code="en", first_name="Olena")
+    await ask(person, "When is the next training?", PHOTO)
+
+    forwarded = fake.sent_to(STAFF)
+    assert forwarded[0].text == "#1 Olena · en · offen\n\nWhen is the next training?"
+    assert forwarded[-1].kind == "photo"
+
+    reply = fake.message_update(
+        hamida.user, "On 3 December.", chat_id=STAFF, reply_to_message_id=forwarded[0].message_id
+    )
+    assert await fake.post_webhook(reply) == 200
+    unrelated = fake.message_update(hamida.user, "Coffee, anyone?", chat_id=STAFF)
+    assert await fake.post_webhook(unrelated) == 200
+
+    assert person.last.text.endswith("\n\nOn 3 December.")
+    assert "Coffee" not in " ".join(m.text or "" for m in person.messages)
+    assert fake.sent_to(STAFF)[-1].text == "✓ zugestellt"

@@ -109,9 +109,10 @@ class TelegramChannel:
             return None
         # The outbox retries on its own schedule: fail fast here instead of waiting.
         quick = Delivery(self.bot, on_blocked=self._blocked, attempts=2)
+        self._staff_chat = TelegramStaffChat(quick, self.settings.staff_chat_id)
         return StaffInbox(
             sessions=sessions,
-            staff=TelegramStaffChat(quick, self.settings.staff_chat_id),
+            staff=self._staff_chat,
             people=TelegramPeople(quick),
             catalogs=self.engine.catalogs,
             clock=self.engine.clock,
@@ -229,9 +230,14 @@ class TelegramChannel:
                 type(error).__name__,
             )
             return
+        self._staff_chat.forum = bool(chat.is_forum)
         if not chat.is_forum:
-            log.error("the staff chat %s has no topics: turn on topics in its settings", chat_id)
-        if not getattr(me, "can_manage_topics", False):
+            log.warning(
+                "the staff chat %s has no topics: one message per request, answered by "
+                "replying to it (turn on topics for one topic per person)",
+                chat_id,
+            )
+        if chat.is_forum and not getattr(me, "can_manage_topics", False):
             log.error(
                 "the bot may not manage topics in the staff chat %s: make it an admin "
                 "with 'Manage topics'",
@@ -285,6 +291,7 @@ class TelegramChannel:
                 kind=event.kind if isinstance(event, MediaReceived) else "text",
                 text=message.text or message.caption,
                 source_ref=message_ref(message),
+                reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
             )
         )
 

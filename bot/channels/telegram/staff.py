@@ -26,6 +26,7 @@ class TelegramStaffChat:
     def __init__(self, delivery: Delivery, chat_id: int) -> None:
         self._delivery = delivery
         self.chat_id = chat_id
+        self.forum = True  # until the check at start says otherwise
 
     async def open_topic(self, name: str) -> int:
         topic = await self._call(
@@ -52,7 +53,7 @@ class TelegramStaffChat:
             reply = ReplyParameters(
                 message_id=_message_id(reply_to)[1], allow_sending_without_reply=True
             )
-        await self._call(
+        sent = await self._call(
             SendMessage(
                 chat_id=self.chat_id,
                 message_thread_id=thread_id,
@@ -61,16 +62,20 @@ class TelegramStaffChat:
                 reply_parameters=reply,
             )
         )
+        return sent.message_id
 
-    async def forward(self, thread_id: int, payload: dict[str, Any]) -> None:
-        """The person's message as they sent it: text as text, media copied."""
+    async def forward(
+        self, thread_id: int | None, payload: dict[str, Any], *, heading: str | None = None
+    ) -> list[int]:
+        """The person's message as they sent it: text as text, media copied; `heading`
+        (without topics) says whose it is. Returns the ids of the messages sent."""
         source = payload.get("source_ref")
         if payload["kind"] == "text" or source is None:
             text = payload.get("text") or f"({payload['kind']})"
-            await self.say(thread_id, text)
-            return
+            return [await self.say(thread_id, f"{heading}\n\n{text}" if heading else text)]
+        sent = [await self.say(thread_id, heading)] if heading else []
         from_chat, message_id = _message_id(source)
-        await self._call(
+        copied = await self._call(
             CopyMessage(
                 chat_id=self.chat_id,
                 message_thread_id=thread_id,
@@ -78,6 +83,7 @@ class TelegramStaffChat:
                 message_id=message_id,
             )
         )
+        return [*sent, copied.message_id]
 
     async def _call(self, method: Any) -> Any:
         try:
