@@ -92,7 +92,12 @@ class MediaReceived:
     message_ref: str | None = None
 
 
-Incoming = Text | Command | Chosen | ContactShared | MediaReceived
+@dataclass(frozen=True)
+class MessageEdited:
+    """The person changed a message they had sent earlier."""
+
+
+Incoming = Text | Command | Chosen | ContactShared | MediaReceived | MessageEdited
 
 # ---------------------------------------------------------------- what steps return
 

@@ -22,6 +22,7 @@ from dialogs.core import (
     Chosen,
     Command,
     Incoming,
+    MessageEdited,
     Outcome,
     PersonRef,
     Prompt,
@@ -169,6 +170,9 @@ class Turn:
                 outcome = commands.handle(event, self._ctx())
             case Chosen():
                 outcome = self._rejected_choice(event) or await self._step_reacts(event)
+            case MessageEdited():
+                log.info("edited message not passed on person=%s", self.person.id)
+                outcome = stay(free_text.edited_note(self._ctx()), in_place=False)
             case Text(raw):
                 cleaned = clean_text(raw)
                 if isinstance(cleaned, Rejected):

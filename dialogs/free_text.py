@@ -27,3 +27,9 @@ def rejection_note(rejected: Rejected, ctx: Ctx) -> str:
 
 def stale_choice_note(ctx: Ctx) -> str:
     return ctx.t.gettext("That button is from an earlier message. Here is where we are now:")
+
+
+def edited_note(ctx: Ctx) -> str:
+    return ctx.t.gettext(
+        "I cannot pass on changes to a message. Please send the new text as a new message."
+    )

@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from storage.clock import BERLIN
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 _DAYS = {
     "mo": 0,
@@ -37,7 +39,9 @@ EXAMPLE = "Mo-Fr 09:00-16:00"
 
 
 @cache
-def _saxon_holidays(year: int) -> holidays.HolidayBase:
+def _saxon_holidays(year: int) -> HolidayBase:
+    import holidays  # its country data is large: loaded only when office hours matter
+
     return holidays.country_holidays("DE", subdiv="SN", years=year)
 
 

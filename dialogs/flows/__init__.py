@@ -1,7 +1,14 @@
 """Every flow the engine knows, by its persisted name."""
 
 from dialogs.flow import Flow
-from dialogs.flows import about, ask_the_team, first_contact, main_menu, switch_language
+from dialogs.flows import (
+    about,
+    ask_the_team,
+    first_contact,
+    main_menu,
+    privacy,
+    switch_language,
+)
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
@@ -11,5 +18,6 @@ FLOWS: dict[str, Flow] = {
         about.FLOW,
         switch_language.FLOW,
         ask_the_team.FLOW,
+        privacy.FLOW,
     )
 }

@@ -2,6 +2,7 @@
 message, photo or document. Every message is stored before anything else happens.
 
     WRITE ──text / media──▶ WRITE ("it reached the team"; more messages join the request)
+      ├──privacy──▶ privacy
       └──menu──▶ main_menu
     CONFIRM ──send:yes──▶ WRITE, the message the flows could not place is stored
        └──send:no──▶ main_menu, nothing stored
@@ -44,7 +45,10 @@ class Step(StrEnum):
 async def ask_write(ctx: Ctx) -> Prompt:
     """Invite the message; before the first request, say what happens with it."""
     t = ctx.t
-    back = (choice("nav", "menu", label=t.gettext("Back to the menu")),)
+    back = (
+        choice("nav", "privacy", label=t.gettext("More about privacy")),
+        choice("nav", "menu", label=t.gettext("Back to the menu")),
+    )
     if ctx.answers.get("sent"):
         more = t.gettext("You can write more. It all goes to the same request.")
         return Prompt(text=RichText.plain(more), choices=back)
@@ -70,6 +74,8 @@ async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
     match event:
         case Chosen("nav", "menu"):
             return switch("main_menu")
+        case Chosen("nav", "privacy"):
+            return switch("privacy")
         case Text(text, message_ref):
             return await _store(ctx, kind="text", text=text, file_ref=None, source_ref=message_ref)
         case ContactShared(phone):

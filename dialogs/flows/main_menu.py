@@ -24,7 +24,12 @@ ENTRIES = (
     ("privacy", N_("Privacy")),
     ("language", N_("Language")),
 )
-OPENS_FLOW = {"about": "about", "ask": "ask_the_team", "language": "first_contact"}
+OPENS_FLOW = {
+    "about": "about",
+    "ask": "ask_the_team",
+    "privacy": "privacy",
+    "language": "first_contact",
+}
 
 
 class Step(StrEnum):

@@ -75,7 +75,10 @@ class Outbox:
         claimed = await self._session.execute(
             update(OutboxMessage)
             .where(
+                # Checked again by the database: another worker may have sent it meanwhile.
                 OutboxMessage.id == row.id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
                 or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             )
             .values(claimed_until=now + CLAIM_FOR)

@@ -139,3 +139,16 @@ async def test_outside_office_hours_the_person_learns_when_the_team_is_back(
     )
     assert "call 112" in chat.text
     await app.close()
+
+
+async def test_more_about_privacy_leads_from_the_request_to_the_privacy_page(chat: Chat) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    await chat.choose("menu:ask")
+
+    await chat.choose("nav:privacy")
+
+    assert chat.text.startswith("What happens with your data")
+    assert "not your phone number" in chat.text
+    await chat.choose("nav:ask")
+    assert await chat.position() == ("ask_the_team", "write")

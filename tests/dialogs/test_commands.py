@@ -17,6 +17,7 @@ PATHS: dict[tuple[str, str], list[str]] = {
     ("switch_language", "offer"): ["lang:de", "say:Hello, how are you today?"],
     ("ask_the_team", "write"): ["lang:en", "menu:ask"],
     ("ask_the_team", "confirm"): ["lang:en", "say:hallo"],
+    ("privacy", "page"): ["lang:en", "menu:privacy"],
 }
 
 

@@ -359,3 +359,21 @@ async def test_updates_of_one_person_are_answered_in_order_when_polling(
         "Cancelled.",
         "I don't know",
     ]
+
+
+async def test_an_edited_message_is_answered_and_not_passed_on(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    sent = fake.message_update(person.user, "Hello")
+    edited = {
+        "update_id": sent["update_id"] + 1000,
+        "edited_message": {**sent["message"], "text": "Hello!", "edit_date": 1},
+    }
+
+    await person.deliver(edited)
+
+    assert person.last.text.startswith("I cannot pass on changes to a message.")
+    assert person.last.text.endswith("What would you like to do?")

@@ -53,7 +53,7 @@ from bot.channels.telegram.updates import (
 from bot.channels.telegram.webhook import webhook_app
 from bot.config import Settings
 from bot.staff_inbox import DeliveryFailed, StaffInbox, StaffMessage
-from dialogs.core import Incoming, MediaReceived, PersonRef, Reply
+from dialogs.core import Incoming, MediaReceived, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
 from dialogs.locks import KeyedLocks
@@ -61,7 +61,7 @@ from dialogs.office_hours import WEEKDAYS
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Room for bursts of new connections (aiohttp's default of 128 drops SYNs beyond it,
 # which costs the sender a one-second TCP retry).
@@ -258,6 +258,7 @@ class TelegramChannel:
             router.message.register(self._on_staff_chat_moved, F.migrate_to_chat_id)
             router.message.register(self._on_staff_message, self._in_staff_chat)
         router.message.register(self._on_message, F.chat.type == "private")
+        router.edited_message.register(self._on_edit, F.chat.type == "private")
         router.message.register(self._on_other_group, F.text.startswith("/chatid"))
         router.callback_query.register(self._on_press)
         router.my_chat_member.register(self._on_membership, F.chat.type == "private")
@@ -270,6 +271,11 @@ class TelegramChannel:
         who = person_of(message.from_user)
         event = incoming_message(message)
         await self._converse(who, message.chat.id, event, event_update.update_id)
+
+    async def _on_edit(self, message: Message, event_update: Update) -> None:
+        if message.from_user is not None:
+            who = person_of(message.from_user)
+            await self._converse(who, message.chat.id, MessageEdited(), event_update.update_id)
 
     def _in_staff_chat(self, message: Message) -> bool:
         return self.inbox is not None and message.chat.id == self.inbox.chat_id

@@ -1,0 +1,52 @@
+"""The outbox under several workers at once: every message goes out once, in order."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.app import App
+from bot.config import Settings
+from storage.services import Services
+from storage.uow import UnitOfWork
+from tests.chat import Chat
+from tests.fakes.clock import ManualClock
+
+WORKERS = 4
+MESSAGES = 20
+
+
+async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
+    settings: Settings, clock: ManualClock, compiled_catalogs: Path
+) -> None:
+    apps = [
+        App.build(settings, clock=clock, compiled_dir=compiled_catalogs) for _ in range(WORKERS)
+    ]
+    chat = Chat(apps[0].dialogs)
+    await chat.send("/start ask")
+    await chat.choose("lang:en")
+    for n in range(MESSAGES):
+        await chat.send(f"message {n}")
+    delivered: list[str] = []
+
+    async def work(app: App) -> None:
+        idle_rounds = 0
+        while idle_rounds < 3:
+            async with UnitOfWork(app.sessions) as uow:
+                item = await Services.bind(uow.session).outbox.claim_next(
+                    queue="staff", now=clock.now()
+                )
+            if item is None:
+                idle_rounds += 1
+                await asyncio.sleep(0)
+                continue
+            idle_rounds = 0
+            delivered.append(item.payload["text"])
+            async with UnitOfWork(app.sessions) as uow:
+                await Services.bind(uow.session).outbox.mark_sent(item_id=item.id, now=clock.now())
+
+    await asyncio.gather(*(work(app) for app in apps))
+    for app in apps:
+        await app.close()
+
+    assert delivered == [f"message {n}" for n in range(MESSAGES)]
