@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
 # TRANSLATORS: the state of a request, shown in the staff chat
 STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
+# TRANSLATORS: the name of the staff chat's topic for the system's own notices
+NOTICES = N_("Notices")
 
 
 class DeliveryFailed(Exception):
@@ -151,6 +153,8 @@ class StaffInbox:
                 await self._forward(item)
             elif item.kind == "relay":
                 await self._relay(item)
+            elif item.kind == "notice":
+                await self._notice(item)
         except DeliveryFailed as error:
             wait = RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
             async with UnitOfWork(self._sessions) as uow:
@@ -170,6 +174,25 @@ class StaffInbox:
             )
         log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
         return True
+
+    async def _notice(self, item: OutboxItem) -> None:
+        """System notices go to a topic of their own (or, without topics, to the chat)."""
+        text = self._staff_t.gettext(item.payload["text"]).format(**item.payload["params"])
+        thread_id = await self._notices_topic() if self._staff.forum else None
+        await self._staff.say(thread_id, text)
+
+    async def _notices_topic(self) -> int:
+        async with UnitOfWork(self._sessions) as uow:
+            thread_id = await Services.bind(uow.session).staff_topics.notices_thread(
+                chat_id=self._staff.chat_id
+            )
+        if thread_id is None:
+            thread_id = await self._staff.open_topic(self._staff_t.gettext(NOTICES))
+            async with UnitOfWork(self._sessions) as uow:
+                await Services.bind(uow.session).staff_topics.bind_notices(
+                    chat_id=self._staff.chat_id, thread_id=thread_id, now=self._clock.now()
+                )
+        return thread_id
 
     async def _forward(self, item: OutboxItem) -> None:
         if not self._staff.forum:

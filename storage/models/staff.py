@@ -13,11 +13,13 @@ from storage.models.base import Base, Id, UtcDateTime
 
 
 class StaffTopic(Base):
+    """A person's topic; the one without a person holds the system's notices to staff."""
+
     __tablename__ = "staff_topic"
     __table_args__ = (UniqueConstraint("chat_id", "thread_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     thread_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -31,7 +33,7 @@ class OutboxMessage(Base):
     # "staff", or "person:<id>": each queue is delivered in order.
     queue: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -25,7 +25,7 @@ class OutboxItem:
     id: int
     queue: str
     kind: str
-    person_id: int
+    person_id: int | None
     ticket_id: int | None
     payload: dict[str, Any]
     attempts: int
@@ -40,7 +40,7 @@ class Outbox:
         *,
         queue: str,
         kind: str,
-        person_id: int,
+        person_id: int | None,
         ticket_id: int | None,
         payload: dict[str, Any],
         now: datetime,
@@ -56,6 +56,26 @@ class Outbox:
                 attempts=0,
                 next_attempt_at=now,
             )
+        )
+
+    async def notify_staff(
+        self,
+        *,
+        text: str,
+        params: dict[str, Any],
+        now: datetime,
+        person_id: int | None = None,
+    ) -> None:
+        """A notice of the system to staff (a booking, a registration), delivered in order with
+        everything else for the staff chat. `text` is an English msgid marked with N_();
+        it is translated for staff when delivered."""
+        await self.add(
+            queue=STAFF_QUEUE,
+            kind="notice",
+            person_id=person_id,
+            ticket_id=None,
+            payload={"text": text, "params": params},
+            now=now,
         )
 
     async def claim_next(self, *, queue: str, now: datetime) -> OutboxItem | None:

@@ -94,6 +94,23 @@ class StaffTopics:
         )
         return found.scalar_one_or_none()
 
+    async def notices_thread(self, *, chat_id: int) -> int | None:
+        """The topic of the system's notices to staff, if it was opened."""
+        found = await self._session.execute(
+            select(StaffTopic.thread_id).where(
+                StaffTopic.person_id.is_(None), StaffTopic.chat_id == chat_id
+            )
+        )
+        return found.scalar_one_or_none()
+
+    async def bind_notices(self, *, chat_id: int, thread_id: int, now: datetime) -> None:
+        await insert_unless_present(
+            self._session,
+            StaffTopic.__table__,
+            {"person_id": None, "chat_id": chat_id, "thread_id": thread_id, "created_at": now},
+            unique=["chat_id", "thread_id"],
+        )
+
     async def person_of(self, *, chat_id: int, thread_id: int) -> int | None:
         found = await self._session.execute(
             select(StaffTopic.person_id).where(

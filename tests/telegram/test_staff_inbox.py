@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from storage.services import Services
+from storage.uow import UnitOfWork
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
 from tests.telegram.conftest import Person, TelegramApp
@@ -301,3 +303,24 @@ async def test_without_topics_each_request_is_a_message_answered_by_replying_to_
     assert person.last.text.endswith("\n\nOn 3 December.")
     assert "Coffee" not in " ".join(m.text or "" for m in person.messages)
     assert fake.sent_to(STAFF)[-1].text == "✓ zugestellt"
+
+
+async def test_system_notices_go_to_a_topic_of_their_own_through_the_outbox(
+    inbox: TelegramApp, fake: FakeBotApi, clock: ManualClock
+) -> None:
+    assert inbox.app is not None
+    assert inbox.channel is not None
+    for number in (7, 8):
+        async with UnitOfWork(inbox.app.sessions) as uow:
+            await Services.bind(uow.session).outbox.notify_staff(
+                text="New request #{person}", params={"person": number}, now=clock.now()
+            )
+
+    await inbox.channel.deliver_outbox()
+
+    [(thread_id, info)] = fake.topics[STAFF].items()
+    assert info["name"] == "Hinweise"
+    assert [m.text for m in fake.sent_to(STAFF, thread_id=thread_id)] == [
+        "Neue Anfrage #7",
+        "Neue Anfrage #8",
+    ]
