@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
 # TRANSLATORS: the state of a request, shown in the staff chat
 STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
+CLOSE_PRESS = "staff:close"
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
 NOTICES = N_("Notices")
 
@@ -65,8 +66,13 @@ class StaffChat(Protocol):
     async def open_topic(self, name: str) -> int: ...
     async def rename_topic(self, thread_id: int, name: str) -> None: ...
     async def say(
-        self, thread_id: int | None, text: str, *, reply_to: str | None = None
-    ) -> None: ...
+        self,
+        thread_id: int | None,
+        text: str,
+        *,
+        reply_to: str | None = None,
+        buttons: tuple[tuple[str, str], ...] = (),
+    ) -> int: ...
     async def forward(
         self, thread_id: int | None, payload: dict[str, Any], *, heading: str | None = None
     ) -> list[int]: ...
@@ -238,7 +244,8 @@ class StaffInbox:
                 thread_id=thread_id,
                 now=self._clock.now(),
             )
-        await self._staff.say(thread_id, self._card(recipient, payload))
+        close = (self._staff_t.gettext("Close request"), CLOSE_PRESS)
+        await self._staff.say(thread_id, self._card(recipient, payload), buttons=(close,))
         log.info("staff topic opened person=%s thread=%s", person_id, thread_id)
         return thread_id
 
@@ -327,6 +334,15 @@ class StaffInbox:
         log.info("staff message stored person=%s internal=%s", person_id, internal)
         if stored is not None and not internal:
             await self.deliver_due()
+
+    async def handle_staff_press(self, *, chat_id: int, thread_id: int | None, data: str) -> None:
+        """A press on a button the inbox put into the staff chat (the card's "Close")."""
+        if data != CLOSE_PRESS or thread_id is None:
+            return
+        message = StaffMessage(chat_id, thread_id, "text", None, source_ref=f"{chat_id}/0")
+        person_id = await self._person_addressed(message)
+        if person_id is not None:
+            await self._change_state(person_id, message, "close")
 
     async def _person_addressed(self, message: StaffMessage) -> int | None:
         async with UnitOfWork(self._sessions) as uow:

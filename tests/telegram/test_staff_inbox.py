@@ -324,3 +324,17 @@ async def test_system_notices_go_to_a_topic_of_their_own_through_the_outbox(
         "Neue Anfrage #7",
         "Neue Anfrage #8",
     ]
+
+
+async def test_staff_close_a_request_with_the_button_on_its_card(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    thread_id, _ = topic(fake)
+    card = fake.sent_to(STAFF, thread_id=thread_id)[0]
+
+    press = fake.callback_update(staff[0].user, card, card.callback_data[0])
+    assert await fake.post_webhook(press) == 200
+
+    assert topic(fake)[1]["name"].endswith("· geschlossen")

@@ -326,6 +326,12 @@ class TelegramChannel:
         except TelegramBadRequest:
             log.info("callback query could not be answered update=%s", event_update.update_id)
         message = query.message if isinstance(query.message, Message) else None
+        if message is not None and self.inbox is not None and self._in_staff_chat(message):
+            thread_id = message.message_thread_id if message.is_topic_message else None
+            await self.inbox.handle_staff_press(
+                chat_id=message.chat.id, thread_id=thread_id, data=query.data or ""
+            )
+            return
         if message is not None and message.chat.type != "private":
             return
         chat_id = message.chat.id if message else query.from_user.id

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendMessage
-from aiogram.types import ReplyParameters
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.staff_inbox import DeliveryFailed, PersonGone
@@ -20,6 +20,16 @@ TOPIC_NAME_LIMIT = 128  # https://core.telegram.org/bots/api#createforumtopic
 def _message_id(ref: str) -> tuple[int, int]:
     chat_id, _, message_id = ref.partition("/")
     return int(chat_id), int(message_id)
+
+
+def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=data)] for label, data in buttons
+        ]
+    )
 
 
 class TelegramStaffChat:
@@ -47,7 +57,14 @@ class TelegramStaffChat:
             if "TOPIC_NOT_MODIFIED" not in str(error):
                 raise
 
-    async def say(self, thread_id: int | None, text: str, *, reply_to: str | None = None) -> None:
+    async def say(
+        self,
+        thread_id: int | None,
+        text: str,
+        *,
+        reply_to: str | None = None,
+        buttons: tuple[tuple[str, str], ...] = (),
+    ) -> int:
         reply = None
         if reply_to is not None:
             reply = ReplyParameters(
@@ -60,6 +77,7 @@ class TelegramStaffChat:
                 text=html.escape(text, quote=False),
                 parse_mode="HTML",
                 reply_parameters=reply,
+                reply_markup=_keyboard(buttons),
             )
         )
         return sent.message_id
