@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,26 @@ STAFF = -1001234567890
 PHOTO = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
 
 
+@asynccontextmanager
+async def staff_bot(
+    settings: Settings, fake: FakeBotApi, clock: ManualClock, catalogs: Path, *, forum: bool
+) -> AsyncIterator[TelegramApp]:
+    """The bot with a staff group, with topics (a forum) or without."""
+    fake.add_group(STAFF, "Erstkontakt Team", forum=forum)
+    running = TelegramApp(settings.model_copy(update={"staff_chat_id": STAFF}), clock, catalogs)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
 @pytest.fixture
 async def inbox(
     webhook_settings: Settings, fake: FakeBotApi, clock: ManualClock, compiled_catalogs: Path
 ) -> AsyncIterator[TelegramApp]:
-    fake.add_group(STAFF, "Erstkontakt Team", forum=True)
-    settings = webhook_settings.model_copy(update={"staff_chat_id": STAFF})
-    running = TelegramApp(settings, clock, compiled_catalogs)
-    await running.start()
-    yield running
-    await running.stop()
+    async with staff_bot(webhook_settings, fake, clock, compiled_catalogs, forum=True) as bot:
+        yield bot
 
 
 class Staff:
@@ -274,12 +285,8 @@ async def test_the_bot_follows_the_staff_group_when_it_becomes_a_supergroup(
 async def plain_group_inbox(
     webhook_settings: Settings, fake: FakeBotApi, clock: ManualClock, compiled_catalogs: Path
 ) -> AsyncIterator[TelegramApp]:
-    fake.add_group(STAFF, "Erstkontakt Team", forum=False)
-    settings = webhook_settings.model_copy(update={"staff_chat_id": STAFF})
-    running = TelegramApp(settings, clock, compiled_catalogs)
-    await running.start()
-    yield running
-    await running.stop()
+    async with staff_bot(webhook_settings, fake, clock, compiled_catalogs, forum=False) as bot:
+        yield bot
 
 
 async def test_without_topics_each_request_is_a_message_answered_by_replying_to_it(
