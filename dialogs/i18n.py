@@ -92,6 +92,10 @@ class Translator:
         """A name or other value of unknown direction, kept in order inside RTL text."""
         return f"\u2068{value}\u2069" if self.rtl else value
 
+    def ltr(self, value: str) -> str:
+        """A time, phone number or address that must read left to right inside RTL text."""
+        return f"\u2066{value}\u2069" if self.rtl else value
+
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
 

@@ -152,3 +152,23 @@ async def test_more_about_privacy_leads_from_the_request_to_the_privacy_page(cha
     assert "not your phone number" in chat.text
     await chat.choose("nav:ask")
     assert await chat.position() == ("ask_the_team", "write")
+
+
+async def test_in_right_to_left_text_the_time_the_team_is_back_reads_left_to_right(
+    settings: Settings, clock: ManualClock, compiled_catalogs: Path
+) -> None:
+    app = App.build(
+        settings.model_copy(update={"office_hours": "Mo-Fr 09:00-16:00"}),
+        clock=clock,
+        compiled_dir=compiled_catalogs,
+    )
+    clock.advance(hours=11)
+    chat = Chat(app.dialogs)
+    await chat.send("/start ask")
+    await chat.choose("lang:ar")
+
+    await chat.send("هل يوجد أحد؟")
+
+    assert "\u2066" in chat.text
+    assert "\u2069" in chat.text
+    await app.close()

@@ -345,3 +345,47 @@ async def test_staff_close_a_request_with_the_button_on_its_card(
     assert await fake.post_webhook(press) == 200
 
     assert topic(fake)[1]["name"].endswith("· geschlossen")
+
+
+async def test_an_answer_after_closing_still_reaches_the_person(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    thread_id, _ = topic(fake)
+    await staff[0].write(thread_id, "/close")
+
+    await staff[0].write(thread_id, "One more hint: bring your documents.")
+
+    assert person.last.text.endswith("One more hint: bring your documents.")
+    assert topic(fake)[1]["name"].endswith("· beantwortet")
+
+
+async def test_an_answer_waits_while_the_person_cannot_be_reached_and_arrives_later(
+    inbox: TelegramApp,
+    fake: FakeBotApi,
+    person_factory,
+    staff: tuple[Staff, Staff],
+    clock: ManualClock,
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    thread_id, _ = topic(fake)
+    before = len(person.messages)
+    fake.fail_next("sendMessage", code=502, description="Bad Gateway", times=2)
+
+    await staff[0].write(thread_id, "The answer")
+    assert len(person.messages) == before
+
+    clock.advance(minutes=1)
+    assert inbox.channel is not None
+    await inbox.channel.deliver_outbox()
+    assert person.last.text.endswith("The answer")
+
+
+async def test_the_start_says_what_the_staff_chat_lacks(
+    caplog: pytest.LogCaptureFixture, plain_group_inbox: TelegramApp
+) -> None:
+    messages = [record.getMessage() for record in caplog.get_records("setup")]
+
+    assert any("has no topics: one message per request" in m for m in messages)
