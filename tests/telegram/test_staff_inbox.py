@@ -236,8 +236,8 @@ async def test_an_admin_learns_a_group_id_with_chatid(
     stranger = {"id": 778, "is_bot": False, "first_name": "Stranger"}
     for user in (admin, stranger):
         fake.add_member(other, user)
-    assert inbox.channel is not None
-    inbox.channel.settings = inbox.channel.settings.model_copy(update={"admin_ids": (777,)})
+    inbox.settings = inbox.settings.model_copy(update={"admin_ids": (777,)})
+    await inbox.restart()
 
     await fake.post_webhook(fake.message_update(stranger, "/chatid", chat_id=other))
     await fake.post_webhook(fake.message_update(admin, "/chatid", chat_id=other))

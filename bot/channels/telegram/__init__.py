@@ -17,14 +17,11 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteWebhook,
     EditMessageText,
-    GetChat,
-    GetChatMember,
-    LeaveChat,
     SendMessage,
     SetMyCommands,
     SetWebhook,
@@ -41,23 +38,20 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.channels.telegram.groups import GroupChats
 from bot.channels.telegram.render import OutgoingMessage, render
-from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
 from bot.channels.telegram.updates import (
     CHANNEL,
     incoming_message,
     incoming_press,
-    message_ref,
     person_of,
 )
 from bot.channels.telegram.webhook import webhook_app
 from bot.config import Settings
-from bot.staff_inbox import DeliveryFailed, StaffInbox, StaffMessage
-from dialogs.core import Incoming, MediaReceived, MessageEdited, PersonRef, Reply
+from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
 from dialogs.locks import KeyedLocks
-from dialogs.office_hours import WEEKDAYS
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +68,6 @@ COMMANDS = (
     ("help", N_("Help")),
 )
 DEFAULT_COMMANDS = ("start", "language", "help")
-OUTBOX_TICK_SECONDS = 5
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -97,28 +90,18 @@ class TelegramChannel:
         self.settings = settings
         self.bot = bot or make_bot(settings)
         self.delivery = Delivery(self.bot, on_blocked=self._blocked)
-        self.inbox = self._staff_inbox(sessions)
+        self.groups = GroupChats(
+            bot=self.bot,
+            engine=engine,
+            settings=settings,
+            sessions=sessions,
+            on_blocked=self._blocked,
+        )
         self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(self.groups.router())
         self.dispatcher.include_router(self._router())
         self._chats = KeyedLocks()
         self._webhook: web.AppRunner | None = None
-        self._retrying: asyncio.Task[None] | None = None
-
-    def _staff_inbox(self, sessions: async_sessionmaker[AsyncSession]) -> StaffInbox | None:
-        if self.settings.staff_chat_id is None:
-            return None
-        # The outbox retries on its own schedule: fail fast here instead of waiting.
-        quick = Delivery(self.bot, on_blocked=self._blocked, attempts=2)
-        self._staff_chat = TelegramStaffChat(quick, self.settings.staff_chat_id)
-        return StaffInbox(
-            sessions=sessions,
-            staff=self._staff_chat,
-            people=TelegramPeople(quick),
-            catalogs=self.engine.catalogs,
-            clock=self.engine.clock,
-            hours=self.engine.policies.office_hours or WEEKDAYS,
-            escalate_after=self.settings.escalate_after,
-        )
 
     # ------------------------------------------------------------ lifecycle
 
@@ -142,11 +125,7 @@ class TelegramChannel:
         """Register the command menus and the webhook (or remove it, for polling); deliver
         what waited in the outbox, and keep retrying it in the background."""
         await self._register_commands()
-        if self.inbox is not None:
-            await self.inbox.follow_moves()
-            await self._check_staff_chat()
-            await self.deliver_outbox()
-            self._retrying = asyncio.create_task(self._retry_outbox())
+        await self.groups.start()
         if not self.settings.webhook_url:
             await self.delivery.call(DeleteWebhook(drop_pending_updates=False))
             log.info("telegram ready mode=polling")
@@ -162,10 +141,7 @@ class TelegramChannel:
         log.info("telegram ready mode=webhook")
 
     async def stop(self) -> None:
-        if self._retrying is not None:
-            self._retrying.cancel()
-            await asyncio.gather(self._retrying, return_exceptions=True)
-            self._retrying = None
+        await self.groups.stop()
         if self._webhook is not None:
             await self._webhook.cleanup()
             self._webhook = None
@@ -205,64 +181,17 @@ class TelegramChannel:
             await self.delivery.call(SetMyCommands(commands=commands, language_code=locale))
 
     async def deliver_outbox(self) -> None:
-        """Send what is due in the outbox; a failure stays there for the next attempt."""
-        if self.inbox is None:
-            return
-        try:
-            await self.inbox.deliver_due()
-            await self.inbox.escalate_overdue()
-        except DeliveryFailed as error:
-            log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
-        except Exception:
-            log.exception("staff inbox stopped by an error; it is tried again later")
-
-    async def _check_staff_chat(self) -> None:
-        """Say clearly at start what the staff chat lacks; requests are kept meanwhile."""
-        assert self.inbox is not None  # noqa: S101 - only called with a staff chat
-        chat_id = self.inbox.chat_id
-        try:
-            chat = await self.delivery.call(GetChat(chat_id=chat_id))
-            me = await self.delivery.call(GetChatMember(chat_id=chat_id, user_id=self.bot.id))
-        except (TelegramAPIError, Unreachable) as error:
-            log.warning(
-                "STAFF_CHAT_ID %s cannot be reached (%s): is the bot a member?",
-                chat_id,
-                type(error).__name__,
-            )
-            return
-        self._staff_chat.forum = bool(chat.is_forum)
-        if not chat.is_forum:
-            log.warning(
-                "the staff chat %s has no topics: one message per request, answered by "
-                "replying to it (turn on topics for one topic per person)",
-                chat_id,
-            )
-        if chat.is_forum and not getattr(me, "can_manage_topics", False):
-            log.error(
-                "the bot may not manage topics in the staff chat %s: make it an admin "
-                "with 'Manage topics'",
-                chat_id,
-            )
-        log.info("staff chat checked chat=%s forum=%s", chat_id, chat.is_forum)
-
-    async def _retry_outbox(self) -> None:
-        while True:
-            await asyncio.sleep(OUTBOX_TICK_SECONDS)
-            await self.deliver_outbox()
+        """Send what is due in the staff inbox's outbox (also done after every update)."""
+        await self.groups.deliver_outbox()
 
     # ------------------------------------------------------------ updates
 
     def _router(self) -> Router:
-        router = Router(name="private chats and the staff chat")
-        if self.inbox is not None:
-            router.message.register(self._on_staff_chat_moved, F.migrate_to_chat_id)
-            router.message.register(self._on_staff_message, self._in_staff_chat)
+        router = Router(name="private chats")
         router.message.register(self._on_message, F.chat.type == "private")
         router.edited_message.register(self._on_edit, F.chat.type == "private")
-        router.message.register(self._on_other_group, F.text.startswith("/chatid"))
         router.callback_query.register(self._on_press)
         router.my_chat_member.register(self._on_membership, F.chat.type == "private")
-        router.my_chat_member.register(self._on_added_to_group)
         return router
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
@@ -277,61 +206,12 @@ class TelegramChannel:
             who = person_of(message.from_user)
             await self._converse(who, message.chat.id, MessageEdited(), event_update.update_id)
 
-    def _in_staff_chat(self, message: Message) -> bool:
-        return self.inbox is not None and message.chat.id == self.inbox.chat_id
-
-    async def _on_staff_chat_moved(self, message: Message) -> None:
-        if self._in_staff_chat(message) and self.inbox and message.migrate_to_chat_id:
-            await self.inbox.moved(
-                from_chat_id=message.chat.id, to_chat_id=message.migrate_to_chat_id
-            )
-
-    async def _on_staff_message(self, message: Message) -> None:
-        if self.inbox is None or message.from_user is None or message.from_user.is_bot:
-            return
-        event = incoming_message(message)
-        await self.inbox.handle_staff_message(
-            StaffMessage(
-                chat_id=message.chat.id,
-                thread_id=message.message_thread_id if message.is_topic_message else None,
-                kind=event.kind if isinstance(event, MediaReceived) else "text",
-                text=message.text or message.caption,
-                source_ref=message_ref(message),
-                reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
-            )
-        )
-
-    async def _on_other_group(self, message: Message) -> None:
-        """Groups other than the staff chat are ignored, but for /chatid from an admin."""
-        if message.from_user is None or message.from_user.id not in self.settings.admin_ids:
-            return
-        german = self.engine.catalogs.translator(DEFAULT_LOCALE)
-        text = german.gettext("This chat's id: {chat_id}").format(chat_id=message.chat.id)
-        await self.delivery.call(SendMessage(chat_id=message.chat.id, text=text))
-        log.info("chat id told to an admin chat=%s", message.chat.id)
-
-    async def _on_added_to_group(self, update: ChatMemberUpdated) -> None:
-        """Leave any group the bot was added to by someone who is not an admin."""
-        added = update.new_chat_member.status in {"member", "administrator"}
-        if not added or update.from_user.id in self.settings.admin_ids:
-            return
-        if self.inbox is not None and update.chat.id == self.inbox.chat_id:
-            return
-        await self.delivery.call(LeaveChat(chat_id=update.chat.id))
-        log.warning("left a group a non-admin added the bot to chat=%s", update.chat.id)
-
     async def _on_press(self, query: CallbackQuery, event_update: Update) -> None:
         try:
             await self.delivery.call(AnswerCallbackQuery(callback_query_id=query.id))
         except TelegramBadRequest:
             log.info("callback query could not be answered update=%s", event_update.update_id)
         message = query.message if isinstance(query.message, Message) else None
-        if message is not None and self.inbox is not None and self._in_staff_chat(message):
-            thread_id = message.message_thread_id if message.is_topic_message else None
-            await self.inbox.handle_staff_press(
-                chat_id=message.chat.id, thread_id=thread_id, data=query.data or ""
-            )
-            return
         if message is not None and message.chat.type != "private":
             return
         chat_id = message.chat.id if message else query.from_user.id
@@ -360,7 +240,7 @@ class TelegramChannel:
                 await self._send(chat_id, replies, pressed=pressed)
             except Unreachable:
                 log.info("reply not delivered: person blocked the bot update=%s", update_id)
-        await self.deliver_outbox()
+        await self.groups.deliver_outbox()
 
     # ------------------------------------------------------------ sending
 

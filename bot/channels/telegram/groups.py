@@ -1,0 +1,204 @@
+"""Groups on Telegram: the staff chat, where requests arrive and staff answer, and every
+other group, which is ignored but for /chatid from an admin (and left when someone other
+than an admin added the bot). The inbox's rules live in bot.staff_inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    GetChat,
+    GetChatMember,
+    LeaveChat,
+    SendMessage,
+)
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
+from bot.channels.telegram.updates import incoming_message, message_ref
+from bot.config import Settings
+from bot.staff_inbox import DeliveryFailed, StaffInbox, StaffMessage
+from dialogs.core import MediaReceived
+from dialogs.engine import DialogEngine
+from dialogs.i18n import DEFAULT_LOCALE
+from dialogs.office_hours import WEEKDAYS
+
+log = logging.getLogger(__name__)
+
+OUTBOX_TICK_SECONDS = 5
+
+
+class GroupChats:
+    def __init__(
+        self,
+        *,
+        bot: Bot,
+        engine: DialogEngine,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        on_blocked: Callable[[int], Awaitable[None]],
+    ) -> None:
+        self._bot = bot
+        self._engine = engine
+        self._settings = settings
+        self._delivery = Delivery(bot, on_blocked=on_blocked)
+        self._staff_chat: TelegramStaffChat | None = None
+        self.inbox: StaffInbox | None = None
+        if settings.staff_chat_id is not None:
+            # The outbox retries on its own schedule: fail fast here instead of waiting.
+            quick = Delivery(bot, on_blocked=on_blocked, attempts=2)
+            self._staff_chat = TelegramStaffChat(quick, settings.staff_chat_id)
+            self.inbox = StaffInbox(
+                sessions=sessions,
+                staff=self._staff_chat,
+                people=TelegramPeople(quick),
+                catalogs=engine.catalogs,
+                clock=engine.clock,
+                hours=engine.policies.office_hours or WEEKDAYS,
+                escalate_after=settings.escalate_after,
+            )
+        self._retrying: asyncio.Task[None] | None = None
+
+    def router(self) -> Router:
+        """Handlers for group chats; include it before the private chats' router."""
+        router = Router(name="groups")
+        if self.inbox is not None:
+            router.message.register(self._on_staff_chat_moved, F.migrate_to_chat_id)
+            router.message.register(self._on_staff_message, self._in_staff_chat)
+            router.callback_query.register(self._on_staff_press, self._press_in_staff_chat)
+        in_a_group = F.chat.type != "private"
+        router.message.register(self._on_chatid, in_a_group, F.text.startswith("/chatid"))
+        router.my_chat_member.register(self._on_added_to_group, in_a_group)
+        return router
+
+    async def start(self) -> None:
+        """Check the staff chat, send what waited, and keep retrying in the background."""
+        if self.inbox is None:
+            return
+        await self.inbox.follow_moves()
+        await self._check_staff_chat()
+        await self.deliver_outbox()
+        self._retrying = asyncio.create_task(self._retry_outbox())
+
+    async def stop(self) -> None:
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await asyncio.gather(self._retrying, return_exceptions=True)
+            self._retrying = None
+
+    async def deliver_outbox(self) -> None:
+        """Send what is due in the outbox; a failure stays there for the next attempt."""
+        if self.inbox is None:
+            return
+        try:
+            await self.inbox.deliver_due()
+            await self.inbox.escalate_overdue()
+        except DeliveryFailed as error:
+            log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
+        except Exception:
+            log.exception("staff inbox stopped by an error; it is tried again later")
+
+    async def _retry_outbox(self) -> None:
+        while True:
+            await asyncio.sleep(OUTBOX_TICK_SECONDS)
+            await self.deliver_outbox()
+
+    async def _check_staff_chat(self) -> None:
+        """Say clearly at start what the staff chat lacks; requests are kept meanwhile."""
+        assert self.inbox is not None and self._staff_chat is not None  # noqa: S101, PT018
+        chat_id = self.inbox.chat_id
+        try:
+            chat = await self._delivery.call(GetChat(chat_id=chat_id))
+            me = await self._delivery.call(GetChatMember(chat_id=chat_id, user_id=self._bot.id))
+        except (TelegramAPIError, Unreachable) as error:
+            log.warning(
+                "STAFF_CHAT_ID %s cannot be reached (%s): is the bot a member?",
+                chat_id,
+                type(error).__name__,
+            )
+            return
+        self._staff_chat.forum = bool(chat.is_forum)
+        if not chat.is_forum:
+            log.warning(
+                "the staff chat %s has no topics: one message per request, answered by "
+                "replying to it (turn on topics for one topic per person)",
+                chat_id,
+            )
+        if chat.is_forum and not getattr(me, "can_manage_topics", False):
+            log.error(
+                "the bot may not manage topics in the staff chat %s: make it an admin "
+                "with 'Manage topics'",
+                chat_id,
+            )
+        log.info("staff chat checked chat=%s forum=%s", chat_id, chat.is_forum)
+
+    # ------------------------------------------------------------ the staff chat
+
+    def _in_staff_chat(self, message: Message) -> bool:
+        return self.inbox is not None and message.chat.id == self.inbox.chat_id
+
+    def _press_in_staff_chat(self, query: CallbackQuery) -> bool:
+        return isinstance(query.message, Message) and self._in_staff_chat(query.message)
+
+    async def _on_staff_chat_moved(self, message: Message) -> None:
+        if self.inbox and self._in_staff_chat(message) and message.migrate_to_chat_id:
+            await self.inbox.moved(
+                from_chat_id=message.chat.id, to_chat_id=message.migrate_to_chat_id
+            )
+
+    async def _on_staff_message(self, message: Message) -> None:
+        if self.inbox is None or message.from_user is None or message.from_user.is_bot:
+            return
+        event = incoming_message(message)
+        await self.inbox.handle_staff_message(
+            StaffMessage(
+                chat_id=message.chat.id,
+                thread_id=message.message_thread_id if message.is_topic_message else None,
+                kind=event.kind if isinstance(event, MediaReceived) else "text",
+                text=message.text or message.caption,
+                source_ref=message_ref(message),
+                reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+            )
+        )
+
+    async def _on_staff_press(self, query: CallbackQuery) -> None:
+        try:
+            await self._delivery.call(AnswerCallbackQuery(callback_query_id=query.id))
+        except TelegramBadRequest:
+            log.info("staff press could not be answered")
+        message = query.message
+        if self.inbox is None or not isinstance(message, Message):
+            return
+        await self.inbox.handle_staff_press(
+            chat_id=message.chat.id,
+            thread_id=message.message_thread_id if message.is_topic_message else None,
+            data=query.data or "",
+        )
+
+    # ------------------------------------------------------------ every other group
+
+    async def _on_chatid(self, message: Message) -> None:
+        """/chatid from an admin: the group's id, for STAFF_CHAT_ID."""
+        if message.from_user is None or message.from_user.id not in self._settings.admin_ids:
+            return
+        german = self._engine.catalogs.translator(DEFAULT_LOCALE)
+        text = german.gettext("This chat's id: {chat_id}").format(chat_id=message.chat.id)
+        await self._delivery.call(SendMessage(chat_id=message.chat.id, text=text))
+        log.info("chat id told to an admin chat=%s", message.chat.id)
+
+    async def _on_added_to_group(self, update: ChatMemberUpdated) -> None:
+        """Leave any group the bot was added to by someone who is not an admin."""
+        added = update.new_chat_member.status in {"member", "administrator"}
+        if not added or update.from_user.id in self._settings.admin_ids:
+            return
+        if self.inbox is not None and update.chat.id == self.inbox.chat_id:
+            return
+        await self._delivery.call(LeaveChat(chat_id=update.chat.id))
+        log.warning("left a group a non-admin added the bot to chat=%s", update.chat.id)
