@@ -53,6 +53,7 @@ class App:
             clock=clock,
             policies=Policies(
                 request_retention_days=settings.request_retention_days,
+                answer_within_working_days=settings.escalate_after,
                 office_hours=OfficeHours.parse(settings.office_hours)
                 if settings.office_hours
                 else None,

@@ -20,6 +20,7 @@ class Policies:
 
     request_retention_days: int = 365
     office_hours: OfficeHours | None = None
+    answer_within_working_days: int = 1
 
 
 @dataclass(frozen=True)

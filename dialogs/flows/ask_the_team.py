@@ -129,9 +129,17 @@ async def _store(
         source_ref=source_ref,
         now=ctx.clock.now(),
     )
-    arrived = ctx.t.gettext(
+    t = ctx.t
+    days = ctx.policies.answer_within_working_days
+    usually = t.ngettext(
+        "The team usually answers within {days} working day.",
+        "The team usually answers within {days} working days.",
+        days,
+    ).format(days=t.format_number(days))
+    arrived = t.gettext(
         "Thank you. Your message has reached the team. The answer will come here, in this chat."
     )
+    arrived = f"{arrived} {usually}"
     return go(Step.WRITE, note=_after_hours(ctx, arrived), sent=True, pending={})
 
 

@@ -36,7 +36,10 @@ async def test_a_question_by_text_and_photo_is_stored_in_one_request(app: App, c
     )
 
     await chat.send("<b>Wann</b> & wo ist die nächste Fortbildung?")
-    assert chat.text.startswith("Thank you. Your message has reached the team.")
+    assert chat.text.startswith(
+        "Thank you. Your message has reached the team. The answer will come here, in this "
+        "chat. The team usually answers within 1 working day."
+    )
     await chat.send_media("photo")
 
     assert await stored(app) == [
