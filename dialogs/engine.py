@@ -211,7 +211,12 @@ class Turn:
             )
         first = FIRST_FLOW if self.person.person_locale is None else HOME_FLOW
         start_args = event.args if isinstance(event, Command) and event.name == "start" else ""
-        return await self._apply(switch(first, start_args=start_args))
+        # Nothing a person sends is lost: a first message is offered to the team once the
+        # language is agreed.
+        if isinstance(event, Text) and isinstance(cleaned := clean_text(event.text), str):
+            event = Text(cleaned, event.message_ref)
+        pending = ask_the_team.as_pending(event)
+        return await self._apply(switch(first, start_args=start_args, pending=pending))
 
     async def _count_deep_link(self, payload: str) -> None:
         link = parse_payload(payload) if payload else None
@@ -249,7 +254,8 @@ class Turn:
                 log.info("language switch offered person=%s to=%s", self.person.id, other)
                 return switch("switch_language", suggested=other)
         log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
-        return ask_the_team.offer_to_send(event) or free_text.unplaced(event, self._ctx())
+        pending = ask_the_team.as_pending(event)
+        return ask_the_team.offer_to_send(pending) or free_text.unplaced(event, self._ctx())
 
     # ------------------------------------------------------------ applying
 

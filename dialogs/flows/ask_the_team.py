@@ -156,13 +156,13 @@ def _after_hours(ctx: Ctx, arrived: str) -> RichText:
     return note + (urgent[0].body if urgent else RichText(()))
 
 
-def offer_to_send(event: Incoming) -> Outcome | None:
-    """For input no flow could place: the offer to send it to the team, if it is a request."""
+def as_pending(event: Incoming) -> dict[str, str | None] | None:
+    """What of `event` could go to the team (text, photo, voice...), kept until confirmed."""
     match event:
         case Text(text, message_ref):
-            pending = {"kind": "text", "text": text, "file_ref": None, "source_ref": message_ref}
+            return {"kind": "text", "text": text, "file_ref": None, "source_ref": message_ref}
         case MediaReceived(kind) if kind in FORWARDABLE:
-            pending = {
+            return {
                 "kind": kind,
                 "text": event.caption,
                 "file_ref": event.file_ref,
@@ -170,7 +170,15 @@ def offer_to_send(event: Incoming) -> Outcome | None:
             }
         case _:
             return None
-    return switch("ask_the_team", step=Step.CONFIRM, pending=pending)
+
+
+def offer_to_send(
+    pending: dict[str, str | None] | None, *, note: str | None = None, locale: str | None = None
+) -> Outcome | None:
+    """For input no flow could place: the offer to send it to the team, if it is a request."""
+    if not pending:
+        return None
+    return switch("ask_the_team", step=Step.CONFIRM, note=note, locale=locale, pending=pending)
 
 
 FLOW = Flow(

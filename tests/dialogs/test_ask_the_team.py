@@ -175,3 +175,31 @@ async def test_in_right_to_left_text_the_time_the_team_is_back_reads_left_to_rig
     assert "\u2066" in chat.text
     assert "\u2069" in chat.text
     await app.close()
+
+
+async def test_the_first_message_of_a_new_person_is_offered_to_the_team(
+    app: App, chat: Chat
+) -> None:
+    await chat.send("Hallo, ich brauche Hilfe mit einem Antrag")
+    assert await chat.position() == ("first_contact", "language")
+
+    await chat.choose("lang:de")
+    assert (
+        chat.text
+        == "Danke. Wir schreiben auf Deutsch.\n\nSoll ich Ihre Nachricht an das Team senden?"
+    )
+    await chat.choose("send:yes")
+
+    assert await stored(app) == [(1, "text", "Hallo, ich brauche Hilfe mit einem Antrag")]
+
+
+async def test_text_written_instead_of_choosing_a_language_is_kept_too(
+    app: App, chat: Chat
+) -> None:
+    await chat.send("/start")
+    await chat.send("Need help please")
+
+    await chat.choose("lang:en")
+    await chat.choose("send:yes")
+
+    assert await stored(app) == [(1, "text", "Need help please")]
