@@ -26,6 +26,7 @@ from aiogram.methods import (
     SetMyCommands,
     SetWebhook,
 )
+from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
     BotCommand,
     CallbackQuery,
@@ -147,10 +148,14 @@ class TelegramChannel:
             self._webhook = None
         await self.bot.session.close()
 
-    async def feed(self, raw_update: dict[str, Any]) -> None:
-        """Handle one update as Telegram sent it (the webhook's entry point)."""
+    async def feed(self, raw_update: dict[str, Any]) -> dict[str, Any] | None:
+        """Handle one update as Telegram sent it (the webhook's entry point); returns a Bot
+        API call for the webhook's HTTP answer, if the handler left one."""
         update = Update.model_validate(raw_update, context={"bot": self.bot})
-        await self.dispatcher.feed_update(self.bot, update)
+        result = await self.dispatcher.feed_update(self.bot, update)
+        if isinstance(result, TelegramMethod):
+            return {"method": result.__api_method__, **result.model_dump(exclude_none=True)}
+        return None
 
     async def _start_webhook_server(self) -> None:
         settings = self.settings
@@ -206,18 +211,24 @@ class TelegramChannel:
             who = person_of(message.from_user)
             await self._converse(who, message.chat.id, MessageEdited(), event_update.update_id)
 
-    async def _on_press(self, query: CallbackQuery, event_update: Update) -> None:
-        try:
-            await self.delivery.call(AnswerCallbackQuery(callback_query_id=query.id))
-        except TelegramBadRequest:
-            log.info("callback query could not be answered update=%s", event_update.update_id)
+    async def _on_press(
+        self, query: CallbackQuery, event_update: Update
+    ) -> AnswerCallbackQuery | None:
+        """Every press is answered: by webhook, in the HTTP answer to the update (one call
+        less); when polling, by a call of its own before anything else."""
+        answer = AnswerCallbackQuery(callback_query_id=query.id)
+        if self._webhook is None:
+            try:
+                await self.delivery.call(answer)
+            except TelegramBadRequest:
+                log.info("callback query could not be answered update=%s", event_update.update_id)
         message = query.message if isinstance(query.message, Message) else None
-        if message is not None and message.chat.type != "private":
-            return
-        chat_id = message.chat.id if message else query.from_user.id
-        who = person_of(query.from_user)
-        event = incoming_press(query)
-        await self._converse(who, chat_id, event, event_update.update_id, pressed=message)
+        if message is None or message.chat.type == "private":
+            chat_id = message.chat.id if message else query.from_user.id
+            who = person_of(query.from_user)
+            event = incoming_press(query)
+            await self._converse(who, chat_id, event, event_update.update_id, pressed=message)
+        return answer if self._webhook is not None else None
 
     async def _on_membership(self, update: ChatMemberUpdated) -> None:
         status = update.new_chat_member.status

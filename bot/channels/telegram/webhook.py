@@ -1,6 +1,7 @@
 """The webhook server: Telegram POSTs updates to the URL's path; each is handled before the
 request is answered, so a crash makes Telegram deliver it again. A request without the
-right secret header is refused with 403 and not processed."""
+right secret header is refused with 403 and not processed. The answer may carry one Bot API
+call, which Telegram then makes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
 def webhook_app(
-    *, path: str, secret: str, handle_update: Callable[[dict[str, Any]], Awaitable[None]]
+    *,
+    path: str,
+    secret: str,
+    handle_update: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]],
 ) -> web.Application:
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -28,8 +32,9 @@ def webhook_app(
             update = await request.json()
         except ValueError:
             return web.Response(status=400, text="Bad Request")
-        await handle_update(update)
-        return web.Response(status=200)
+        reply = await handle_update(update)
+        # Telegram runs one Bot API call given in the answer (here: answering a press).
+        return web.json_response(reply) if reply else web.Response(status=200)
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.Response(text="ok")
