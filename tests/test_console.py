@@ -106,3 +106,28 @@ def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> N
     assert listed.returncode == 0, listed.stderr
     assert "#1 open" in listed.stdout
     assert "lang=en messages=1  When is the next training?" in listed.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_chat_quietly(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    lines = tmp_path / "lines.txt"
+    lines.write_text("/start\n/help\n/menu\n" * 200)
+    with lines.open("rb") as stdin:
+        chat = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat"],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+        )
+        assert chat.stdout is not None
+        first_line = chat.stdout.readline()
+        chat.stdout.close()  # like `| head -1`
+        errors = chat.stderr.read() if chat.stderr else b""
+        chat.wait(timeout=60)
+
+    assert first_line == b"> /start\n"
+    assert b"Traceback" not in errors
+    assert chat.returncode == 0
