@@ -120,3 +120,16 @@ def test_callback_data_we_never_made_is_a_choice_nobody_offered(data: str | None
     chosen = callback.decode(data)
 
     assert chosen.token == -1
+
+
+def test_in_right_to_left_replies_links_and_numbers_read_left_to_right() -> None:
+    text = RichText.from_markdown(
+        "هاتف [01575 5520787](tel:+4915755520787) أو [a@b.de](mailto:a@b.de)"
+    )
+
+    [message] = render(Reply(text=text, rtl=True))
+    [same] = render(Reply(text=text, rtl=False))
+
+    assert "\u206601575 5520787\u2069" in message.html
+    assert "\u2066a@b.de\u2069" in message.html
+    assert "\u2066" not in same.html
