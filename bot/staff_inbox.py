@@ -15,6 +15,8 @@ two protocols below (Telegram implements both in `bot/channels/telegram/staff.py
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -105,16 +107,20 @@ class StaffInbox:
         self._clock = clock
         self._staff_t = catalogs.translator(DEFAULT_LOCALE)
 
+    @asynccontextmanager
+    async def _work(self) -> AsyncIterator[Services]:
+        """One transaction and the services bound to it."""
+        async with UnitOfWork(self._sessions) as uow:
+            yield Services.bind(uow.session)
+
     @property
     def chat_id(self) -> int:
         return self._staff.chat_id
 
     async def follow_moves(self) -> int:
         """Use the staff chat's newest id (a group that became a supergroup has a new one)."""
-        async with UnitOfWork(self._sessions) as uow:
-            current = await Services.bind(uow.session).staff_topics.current_chat(
-                chat_id=self._staff.chat_id
-            )
+        async with self._work() as services:
+            current = await services.staff_topics.current_chat(chat_id=self._staff.chat_id)
         if current != self._staff.chat_id:
             log.warning("staff chat moved from=%s to=%s", self._staff.chat_id, current)
             self._staff.chat_id = current
@@ -122,8 +128,8 @@ class StaffInbox:
 
     async def moved(self, *, from_chat_id: int, to_chat_id: int) -> None:
         """The staff group became a supergroup: follow it, and say so there."""
-        async with UnitOfWork(self._sessions) as uow:
-            await Services.bind(uow.session).staff_topics.record_move(
+        async with self._work() as services:
+            await services.staff_topics.record_move(
                 from_chat_id=from_chat_id, to_chat_id=to_chat_id, now=self._clock.now()
             )
         await self.follow_moves()
@@ -137,8 +143,8 @@ class StaffInbox:
 
     async def deliver_due(self) -> int:
         """Deliver every due outbox message, in order per queue; returns how many went out."""
-        async with UnitOfWork(self._sessions) as uow:
-            queues = await Services.bind(uow.session).outbox.queues_with_work()
+        async with self._work() as services:
+            queues = await services.outbox.queues_with_work()
         delivered = 0
         for queue in queues:
             while (item := await self._claim(queue)) is not None:
@@ -148,10 +154,8 @@ class StaffInbox:
         return delivered
 
     async def _claim(self, queue: str) -> OutboxItem | None:
-        async with UnitOfWork(self._sessions) as uow:
-            return await Services.bind(uow.session).outbox.claim_next(
-                queue=queue, now=self._clock.now()
-            )
+        async with self._work() as services:
+            return await services.outbox.claim_next(queue=queue, now=self._clock.now())
 
     async def _deliver_one(self, item: OutboxItem) -> bool:
         try:
@@ -163,8 +167,8 @@ class StaffInbox:
                 await self._notice(item)
         except DeliveryFailed as error:
             wait = RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
-            async with UnitOfWork(self._sessions) as uow:
-                await Services.bind(uow.session).outbox.mark_failed(
+            async with self._work() as services:
+                await services.outbox.mark_failed(
                     item_id=item.id,
                     attempts=item.attempts,
                     error=str(error),
@@ -174,10 +178,8 @@ class StaffInbox:
                 "outbox delivery failed item=%s queue=%s retry_in=%ss", item.id, item.queue, wait
             )
             return False
-        async with UnitOfWork(self._sessions) as uow:
-            await Services.bind(uow.session).outbox.mark_sent(
-                item_id=item.id, now=self._clock.now()
-            )
+        async with self._work() as services:
+            await services.outbox.mark_sent(item_id=item.id, now=self._clock.now())
         log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
         return True
 
@@ -188,14 +190,12 @@ class StaffInbox:
         await self._staff.say(thread_id, text)
 
     async def _notices_topic(self) -> int:
-        async with UnitOfWork(self._sessions) as uow:
-            thread_id = await Services.bind(uow.session).staff_topics.notices_thread(
-                chat_id=self._staff.chat_id
-            )
+        async with self._work() as services:
+            thread_id = await services.staff_topics.notices_thread(chat_id=self._staff.chat_id)
         if thread_id is None:
             thread_id = await self._staff.open_topic(self._staff_t.gettext(NOTICES))
-            async with UnitOfWork(self._sessions) as uow:
-                await Services.bind(uow.session).staff_topics.bind_notices(
+            async with self._work() as services:
+                await services.staff_topics.bind_notices(
                     chat_id=self._staff.chat_id, thread_id=thread_id, now=self._clock.now()
                 )
         return thread_id
@@ -211,14 +211,12 @@ class StaffInbox:
 
     async def _forward_without_topics(self, item: OutboxItem) -> None:
         """One message per request, headed like a topic name; replies to it are answers."""
-        async with UnitOfWork(self._sessions) as uow:
-            recipient = await Services.bind(uow.session).staff_topics.recipient(
-                person_id=item.person_id
-            )
+        async with self._work() as services:
+            recipient = await services.staff_topics.recipient(person_id=item.person_id)
         heading = self._topic_name(recipient, "open")
         sent = await self._staff.forward(None, item.payload, heading=heading)
-        async with UnitOfWork(self._sessions) as uow:
-            topics = Services.bind(uow.session).staff_topics
+        async with self._work() as services:
+            topics = services.staff_topics
             for message_id in sent:
                 await topics.link_message(
                     chat_id=self._staff.chat_id,
@@ -228,8 +226,7 @@ class StaffInbox:
                 )
 
     async def _topic_for(self, person_id: int, payload: dict[str, Any]) -> int:
-        async with UnitOfWork(self._sessions) as uow:
-            services = Services.bind(uow.session)
+        async with self._work() as services:
             thread_id = await services.staff_topics.thread_of(
                 person_id=person_id, chat_id=self._staff.chat_id
             )
@@ -237,8 +234,8 @@ class StaffInbox:
         if thread_id is not None:
             return thread_id
         thread_id = await self._staff.open_topic(self._topic_name(recipient, "open"))
-        async with UnitOfWork(self._sessions) as uow:
-            await Services.bind(uow.session).staff_topics.bind(
+        async with self._work() as services:
+            await services.staff_topics.bind(
                 person_id=person_id,
                 chat_id=self._staff.chat_id,
                 thread_id=thread_id,
@@ -250,8 +247,7 @@ class StaffInbox:
         return thread_id
 
     async def _relay(self, item: OutboxItem) -> None:
-        async with UnitOfWork(self._sessions) as uow:
-            services = Services.bind(uow.session)
+        async with self._work() as services:
             recipient = await services.staff_topics.recipient(person_id=item.person_id)
             thread_id = await services.staff_topics.thread_of(
                 person_id=item.person_id, chat_id=self._staff.chat_id
@@ -269,8 +265,8 @@ class StaffInbox:
             )
             return
         if item.ticket_id is not None:
-            async with UnitOfWork(self._sessions) as uow:
-                await Services.bind(uow.session).tickets.set_status(
+            async with self._work() as services:
+                await services.tickets.set_status(
                     ticket_id=item.ticket_id, status="answered", now=self._clock.now()
                 )
         await self._staff.say(
@@ -282,14 +278,14 @@ class StaffInbox:
     async def escalate_overdue(self) -> int:
         """Raise requests again in the staff chat that waited too many working days."""
         now = self._clock.now()
-        async with UnitOfWork(self._sessions) as uow:
-            waiting = await Services.bind(uow.session).tickets.waiting()
+        async with self._work() as services:
+            waiting = await services.tickets.waiting()
         raised = 0
         for ticket_id, person_id, since in waiting:
             if self._hours.working_days_later(since, self._escalate_after) > now:
                 continue
-            async with UnitOfWork(self._sessions) as uow:
-                thread_id = await Services.bind(uow.session).staff_topics.thread_of(
+            async with self._work() as services:
+                thread_id = await services.staff_topics.thread_of(
                     person_id=person_id, chat_id=self._staff.chat_id
                 )
             if thread_id is None:
@@ -300,10 +296,8 @@ class StaffInbox:
                 self._escalate_after,
             ).format(days=self._escalate_after)
             await self._staff.say(thread_id, text)
-            async with UnitOfWork(self._sessions) as uow:
-                await Services.bind(uow.session).tickets.mark_escalated(
-                    ticket_id=ticket_id, now=now
-                )
+            async with self._work() as services:
+                await services.tickets.mark_escalated(ticket_id=ticket_id, now=now)
             log.info("request raised again ticket=%s", ticket_id)
             raised += 1
         return raised
@@ -322,8 +316,8 @@ class StaffInbox:
             await self._change_state(person_id, message, command.removeprefix("/"))
             return
         internal = (message.text or "").lstrip().lower().startswith("#note")
-        async with UnitOfWork(self._sessions) as uow:
-            stored = await Services.bind(uow.session).tickets.add_from_staff(
+        async with self._work() as services:
+            stored = await services.tickets.add_from_staff(
                 person_id=person_id,
                 kind=message.kind,
                 text=message.text,
@@ -345,8 +339,8 @@ class StaffInbox:
             await self._change_state(person_id, message, "close")
 
     async def _person_addressed(self, message: StaffMessage) -> int | None:
-        async with UnitOfWork(self._sessions) as uow:
-            topics = Services.bind(uow.session).staff_topics
+        async with self._work() as services:
+            topics = services.staff_topics
             if message.thread_id is not None:
                 return await topics.person_of(chat_id=message.chat_id, thread_id=message.thread_id)
             if message.reply_to is not None:
@@ -357,8 +351,8 @@ class StaffInbox:
 
     async def _change_state(self, person_id: int, message: StaffMessage, action: str) -> None:
         status = "closed" if action == "close" else "open"
-        async with UnitOfWork(self._sessions) as uow:
-            tickets = Services.bind(uow.session).tickets
+        async with self._work() as services:
+            tickets = services.tickets
             ticket = await tickets.latest(person_id=person_id)
             if ticket is not None:
                 await tickets.set_status(ticket_id=ticket.id, status=status, now=self._clock.now())
@@ -372,8 +366,8 @@ class StaffInbox:
     # ------------------------------------------------------------ wording for staff
 
     async def _rename(self, person_id: int, thread_id: int, status: str) -> None:
-        async with UnitOfWork(self._sessions) as uow:
-            recipient = await Services.bind(uow.session).staff_topics.recipient(person_id=person_id)
+        async with self._work() as services:
+            recipient = await services.staff_topics.recipient(person_id=person_id)
         await self._staff.rename_topic(thread_id, self._topic_name(recipient, status))
 
     def _topic_name(self, recipient: Recipient, status: str) -> str:

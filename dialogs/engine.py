@@ -255,7 +255,7 @@ class Turn:
                 return switch("switch_language", suggested=other)
         log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
         pending = ask_the_team.as_pending(event)
-        return ask_the_team.offer_to_send(pending) or free_text.unplaced(event, self._ctx())
+        return ask_the_team.offer_to_send(pending) or free_text.unplaced(self._ctx())
 
     # ------------------------------------------------------------ applying
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dialogs.context import Ctx
-from dialogs.core import Incoming, Outcome, stay
+from dialogs.core import Outcome, stay
 from dialogs.validation import MAX_TEXT_CHARS, Rejected
 
 
-def unplaced(_event: Incoming, ctx: Ctx) -> Outcome:
+def unplaced(ctx: Ctx) -> Outcome:
     """Input no step asked for and the team would not need: say so kindly, show where we are."""
     return stay(
         ctx.t.gettext("Thank you! I cannot use this here. Please choose one of the options below.")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gettext
 import logging
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -179,7 +178,3 @@ def compile_catalogs(source_dir: Path, target_dir: Path, *, force: bool = False)
     if compiled:
         log.info("compiled catalogs locales=%s", ",".join(compiled))
     return compiled
-
-
-def locales_with_catalogs(source_dir: Path) -> Iterable[str]:
-    return sorted(po.parent.parent.name for po in source_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
