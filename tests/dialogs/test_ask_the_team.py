@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from storage.services import Services
 from storage.uow import UnitOfWork
 from tests.chat import Chat
 from tests.fakes.clock import ManualClock
+from tests.instances import Instance
 
 
 async def stored(app: App) -> list[tuple[int, str, str | None]]:
@@ -91,13 +93,15 @@ async def test_a_sticker_is_not_passed_on(app: App, chat: Chat) -> None:
 
 
 async def test_messages_of_a_new_person_racing_in_several_processes_make_one_request(
-    settings: Settings, clock: ManualClock, compiled_catalogs: Path
+    app: App, settings: Settings, clock: ManualClock, compiled_catalogs: Path
 ) -> None:
-    apps = [App.build(settings, clock=clock, compiled_dir=compiled_catalogs) for _ in range(3)]
-    chat = Chat(apps[0].dialogs)
+    instances = [
+        Instance(App.build(settings, clock=clock, compiled_dir=compiled_catalogs)) for _ in range(3)
+    ]
+    chat = Chat(app.dialogs)
     await chat.send("/start")
     await chat.choose("lang:en")
-    person = await apps[0].dialogs.state(chat.who)
+    person = await app.dialogs.state(chat.who)
     assert person is not None
 
     async def send(app: App, text: str) -> None:
@@ -112,14 +116,19 @@ async def test_messages_of_a_new_person_racing_in_several_processes_make_one_req
                 now=clock.now(),
             )
 
-    await asyncio.gather(*(send(app, f"message {n}") for n, app in enumerate(apps)))
+    await asyncio.gather(
+        *(
+            each.run(functools.partial(send, text=f"message {n}"))
+            for n, each in enumerate(instances)
+        )
+    )
+    for each in instances:
+        await each.close()
 
-    async with apps[0].sessions() as session:
+    async with app.sessions() as session:
         tickets = (await session.execute(select(func.count()).select_from(Ticket))).scalar()
         messages = (await session.execute(select(func.count()).select_from(TicketMessage))).scalar()
     assert (tickets, messages) == (1, 3)
-    for app in apps:
-        await app.close()
 
 
 async def test_outside_office_hours_the_person_learns_when_the_team_is_back(

@@ -11,18 +11,20 @@ from storage.services import Services
 from storage.uow import UnitOfWork
 from tests.chat import Chat
 from tests.fakes.clock import ManualClock
+from tests.instances import Instance
 
 WORKERS = 4
 MESSAGES = 20
 
 
 async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
-    settings: Settings, clock: ManualClock, compiled_catalogs: Path
+    app: App, settings: Settings, clock: ManualClock, compiled_catalogs: Path
 ) -> None:
-    apps = [
-        App.build(settings, clock=clock, compiled_dir=compiled_catalogs) for _ in range(WORKERS)
+    workers = [
+        Instance(App.build(settings, clock=clock, compiled_dir=compiled_catalogs))
+        for _ in range(WORKERS)
     ]
-    chat = Chat(apps[0].dialogs)
+    chat = Chat(app.dialogs)
     await chat.send("/start ask")
     await chat.choose("lang:en")
     for n in range(MESSAGES):
@@ -45,8 +47,8 @@ async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
             async with UnitOfWork(app.sessions) as uow:
                 await Services.bind(uow.session).outbox.mark_sent(item_id=item.id, now=clock.now())
 
-    await asyncio.gather(*(work(app) for app in apps))
-    for app in apps:
-        await app.close()
+    await asyncio.gather(*(worker.run(work) for worker in workers))
+    for worker in workers:
+        await worker.close()
 
     assert delivered == [f"message {n}" for n in range(MESSAGES)]

@@ -1,4 +1,4 @@
-"""Races for real: several engines (as several processes would) on one database."""
+"""Races for real: several instances (as several processes would) on one database."""
 
 from __future__ import annotations
 
@@ -14,22 +14,24 @@ from bot.config import Settings
 from dialogs.core import Chosen, Command, PersonRef, Text
 from storage.models import ChannelIdentity, Conversation, Person
 from tests.fakes.clock import ManualClock
+from tests.instances import Instance
 
 PROCESSES = 4
 
 
 @pytest.fixture
-async def apps(
+async def instances(
     settings: Settings,
     clock: ManualClock,
     compiled_catalogs: Path,
-) -> AsyncIterator[list[App]]:
+) -> AsyncIterator[list[Instance]]:
     built = [
-        App.build(settings, clock=clock, compiled_dir=compiled_catalogs) for _ in range(PROCESSES)
+        Instance(App.build(settings, clock=clock, compiled_dir=compiled_catalogs))
+        for _ in range(PROCESSES)
     ]
     yield built
-    for app in built:
-        await app.close()
+    for instance in built:
+        await instance.close()
 
 
 async def count(app: App, model: type) -> int:
@@ -38,16 +40,18 @@ async def count(app: App, model: type) -> int:
 
 
 async def test_a_new_person_writing_to_several_processes_at_once_is_one_person(
-    apps: list[App],
+    instances: list[Instance], app: App
 ) -> None:
     who = PersonRef(channel="test", external_id="racer", locale_hint="en")
 
-    replies = await asyncio.gather(*(app.dialogs.handle(who, Text("hi")) for app in apps))
+    replies = await asyncio.gather(
+        *(each.run(lambda app: app.dialogs.handle(who, Text("hi"))) for each in instances)
+    )
 
     assert all(replies)
-    assert await count(apps[0], Person) == 1
-    assert await count(apps[0], ChannelIdentity) == 1
-    async with apps[0].sessions() as session:
+    assert await count(app, Person) == 1
+    assert await count(app, ChannelIdentity) == 1
+    async with app.sessions() as session:
         conversation = (await session.execute(select(Conversation))).scalar_one()
     assert conversation.version == PROCESSES
 
