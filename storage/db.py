@@ -89,13 +89,19 @@ class LoopConnection(aiosqlite.Connection):
         self._tx = _RunAtOnce()  # type: ignore[assignment]
         self._thread = _NoThread()  # type: ignore[assignment]
 
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not self._running or self._connection is None:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
     def begin_immediate(self) -> None:
         """Start a write transaction now, straight on the driver (it runs inline anyway)."""
         self._conn.execute("BEGIN IMMEDIATE")
 
 
 class _RunAtOnce:
-    """Stands in for aiosqlite's queue to its worker thread: runs the call when queued."""
+    """Stands in for aiosqlite's queue to its worker thread (for the calls that use it
+    directly: connecting, closing): runs the call when queued."""
 
     def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
         future, call = item

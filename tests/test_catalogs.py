@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 
 from dialogs.content import ContentLibrary, parse_page
-from dialogs.i18n import LOCALES_DIR
+from dialogs.i18n import LOCALES_DIR, OWN_NAMES
 from tests.fakes.clock import ManualClock
 from tools.catalogs import SOURCE_LOCALE, extracted
 
@@ -72,6 +73,14 @@ def tags(text: str) -> list[str]:
 
 def test_there_is_a_catalog_for_every_language_people_need() -> None:
     assert set(LOCALES) == EXPECTED_LOCALES
+
+
+def test_every_language_has_its_own_name_as_cldr_writes_it() -> None:
+    assert sorted(OWN_NAMES) == sorted(LOCALES)
+    for code, name in OWN_NAMES.items():
+        if "@" not in code:  # de@easy is ours, not CLDR's
+            cldr = Locale.parse(code).get_display_name(code) or ""
+            assert name == cldr[:1].upper() + cldr[1:], code
 
 
 @pytest.mark.parametrize("po", PO_FILES, ids=LOCALES)

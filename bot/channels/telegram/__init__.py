@@ -98,7 +98,7 @@ class TelegramChannel:
             sessions=sessions,
             on_blocked=self._blocked,
         )
-        self.dispatcher = Dispatcher()
+        self.dispatcher = Dispatcher(disable_fsm=True)  # no aiogram FSM: state lives in storage/
         self.dispatcher.include_router(self.groups.router())
         self.dispatcher.include_router(self._router())
         self._chats = KeyedLocks()

@@ -16,6 +16,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -29,6 +30,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 ATTEMPTS = 6
 _backoff = wait_exponential_jitter(multiplier=0.5, max=30, jitter=0.5)
+
+
+# aiogram reads every answer as `Response[<what the method returns>]`, a pydantic generic
+# that pydantic caches only weakly: once collected, the next call builds it anew, which cost
+# more than reading the answer. Holding each one here keeps it built.
+_response_types: dict[object, type] = {}
+
+
+def _keep_response_type(method: TelegramMethod[object]) -> None:
+    returning = method.__returning__
+    if returning not in _response_types:
+        _response_types[returning] = Response[returning]  # type: ignore[valid-type]
 
 
 class Unreachable(Exception):
@@ -63,6 +76,7 @@ class Delivery:
 
     async def call(self, method: TelegramMethod[T], *, chat_id: int | None = None) -> T:
         """Call `method`, retrying as Telegram asks; raises `Unreachable` on 403."""
+        _keep_response_type(method)
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(
                 (TelegramRetryAfter, TelegramNetworkError, TelegramServerError)
