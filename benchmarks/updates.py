@@ -1,6 +1,6 @@
 """Throughput, latency, memory and start-up of the Telegram bot, against the fake Bot API.
 
-    .venv/bin/python benchmarks/updates.py [--people 200] [--half-load-seconds 8]
+    .venv/bin/python benchmarks/updates.py [--people 200] [--half-load-seconds 8] [--rounds 3]
 
 Runs `erstkontakt run` in webhook mode as its own process, with N simulated people who
 each press through first contact, the menu and every About page, waiting for each answer;
@@ -248,6 +248,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--half-load-seconds", type=float, default=8.0)
+    parser.add_argument("--rounds", type=int, default=3, help="bare and ours, this many times")
     parser.add_argument(
         "--profile", type=Path, help="run our bot under py-spy and write a flat profile here"
     )
@@ -258,15 +259,23 @@ async def main() -> None:
         await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
         print(f"profile of the full-load phase written to {args.profile}")
         return
-    bare = await measure([python, str(ROOT / "benchmarks/bare_echo.py")], echo_script, args)
-    ours = await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
+    rounds = []
+    for _ in range(args.rounds):
+        bare = await measure([python, str(ROOT / "benchmarks/bare_echo.py")], echo_script, args)
+        ours = await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
+        rounds.append((ours["full"].rate / bare["full"].rate, bare, ours))
     os.chdir(ROOT)
+    # Two cores shared by both bots and the harness make single runs vary by some 15%:
+    # the round with the median share is reported in full.
+    rounds.sort(key=lambda each: each[0])
+    share, bare, ours = rounds[len(rounds) // 2]
     print(f"{args.people} people, {UPDATES_PER_PERSON} updates each, webhook mode, 127.0.0.1")
     report("bare aiogram echo", bare)
     report("erstkontakt", ours)
-    share = ours["full"].rate / bare["full"].rate
-    print("against the bare handler:")
+    print(f"against the bare handler (median of {len(rounds)} rounds):")
     print(f"  throughput share       {share:.2f}   (target >= 0.60)")
+    if len(rounds) > 1:
+        print(f"  shares of all rounds   {', '.join(f'{each[0]:.2f}' for each in rounds)}")
     print(f"  extra peak memory      {ours['memory'] - bare['memory']:.1f} MB   (target <= 60)")
     print(f"  ready later by         {ours['ready'] - bare['ready']:.2f} s   (target <= 1.5)")
     if ours["half"] is not None:

@@ -127,11 +127,13 @@ class DialogEngine:
         return state.position if state else None
 
     async def state(self, who: PersonRef) -> ConversationState | None:
-        """The person's stored conversation state, without changing it."""
+        """The person's stored conversation state, without changing anything."""
         async with UnitOfWork(self._sessions) as uow:
             services = Services.bind(uow.session)
-            identity = await self._identify(who, services)
-            return await services.conversations.load(identity.id)
+            found = await services.conversations.open(
+                channel=who.channel, external_id=who.external_id
+            )
+            return found[1] if found else None
 
     async def _identify(self, who: PersonRef, services: Services) -> Identity:
         return await services.people.identify(
@@ -143,10 +145,10 @@ class DialogEngine:
         )
 
     async def _open_turn(self, who: PersonRef, services: Services) -> Turn:
-        identity = await self._identify(who, services)
+        found = await services.conversations.open(channel=who.channel, external_id=who.external_id)
+        identity, state = found or (await self._identify(who, services), None)
         if identity.unreachable_since is not None:
             await services.people.mark_reachable(channel=who.channel, external_id=who.external_id)
-        state = await services.conversations.load(identity.id)
         return Turn(self, services, identity, who.locale_hint, state)
 
 

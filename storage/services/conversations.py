@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import insert_unless_present
-from storage.models import Conversation
+from storage.models import ChannelIdentity, Conversation, Person
+from storage.services.people import Identity
 
 
 class ConversationChanged(Exception):
@@ -37,7 +38,7 @@ class ConversationState:
 _TABLE = Conversation.__table__
 _C = _TABLE.c
 # Built once: these run for every event, and building statements costs more than running them.
-_LOAD = select(
+_STATE_COLUMNS = (
     _C.locale,
     _C.flow,
     _C.step,
@@ -46,7 +47,23 @@ _LOAD = select(
     _C.offered,
     _C.language_offered,
     _C.version,
-).where(_C.identity_id == bindparam("identity_id"))
+)
+_IDENTITY, _PERSON = ChannelIdentity.__table__, Person.__table__
+# Who writes and where their conversation stands, in one statement: it runs for every event.
+_OPEN = (
+    select(
+        _IDENTITY.c.id.label("identity_id"),
+        _IDENTITY.c.person_id,
+        _IDENTITY.c.unreachable_since,
+        _PERSON.c.locale.label("person_locale"),
+        _PERSON.c.first_name,
+        *_STATE_COLUMNS,
+    )
+    .join_from(_IDENTITY, _PERSON, _PERSON.c.id == _IDENTITY.c.person_id)
+    .outerjoin(_TABLE, _C.identity_id == _IDENTITY.c.id)
+    .where(_IDENTITY.c.channel == bindparam("channel"))
+    .where(_IDENTITY.c.external_id == bindparam("external_id"))
+)
 _SAVE = (
     update(_TABLE)
     .where(
@@ -61,22 +78,27 @@ class Conversations:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def load(self, identity_id: int) -> ConversationState | None:
+    async def open(
+        self, *, channel: str, external_id: str
+    ) -> tuple[Identity, ConversationState | None] | None:
+        """The identity `(channel, external_id)` with its conversation, if it has one; None
+        for someone never seen (`People.identify` creates them)."""
         connection = await self._session.connection()
-        row = (await connection.execute(_LOAD, {"identity_id": identity_id})).one_or_none()
+        params = {"channel": channel, "external_id": external_id}
+        row = (await connection.execute(_OPEN, params)).one_or_none()
         if row is None:
             return None
-        return ConversationState(
-            identity_id=identity_id,
-            locale=row.locale,
-            flow=row.flow,
-            step=row.step,
-            answers=dict(row.answers or {}),
-            prompt_token=row.prompt_token,
-            offered=list(row.offered or []),
-            language_offered=row.language_offered,
-            version=row.version,
+        identity = Identity(
+            id=row.identity_id,
+            person_id=row.person_id,
+            channel=channel,
+            external_id=external_id,
+            person_locale=row.person_locale,
+            first_name=row.first_name,
+            unreachable_since=row.unreachable_since,
         )
+        state = _state(row.identity_id, row) if row.flow is not None else None
+        return identity, state
 
     async def save(self, state: ConversationState, *, now: datetime) -> None:
         """Store `state`; raises `ConversationChanged` if its version is no longer current."""
@@ -104,3 +126,17 @@ class Conversations:
         if result.rowcount != 1:
             raise ConversationChanged(state.identity_id)
         state.version += 1
+
+
+def _state(identity_id: int, row: Any) -> ConversationState:
+    return ConversationState(
+        identity_id=identity_id,
+        locale=row.locale,
+        flow=row.flow,
+        step=row.step,
+        answers=dict(row.answers or {}),
+        prompt_token=row.prompt_token,
+        offered=list(row.offered or []),
+        language_offered=row.language_offered,
+        version=row.version,
+    )
