@@ -1,6 +1,7 @@
 """Throughput, latency, memory and start-up of the Telegram bot, against the fake Bot API.
 
     .venv/bin/python benchmarks/updates.py [--people 200] [--half-load-seconds 8] [--rounds 3]
+                                           [--staff-chat] [--profile FILE]
 
 Runs `erstkontakt run` in webhook mode as its own process, with N simulated people who
 each press through first contact, the menu and every About page, waiting for each answer;
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fakes.bot_api import FakeBotApi
 
 SECRET = "benchmark-secret"
+STAFF_CHAT = -1001000000001
 Script = Callable[[FakeBotApi, dict, "Recorder"], Awaitable[None]]
 
 
@@ -112,7 +114,9 @@ def peak_memory_mb(pid: int) -> float:
 
 
 class BotProcess:
-    def __init__(self, command: list[str], fake: FakeBotApi, workdir: Path) -> None:
+    def __init__(
+        self, command: list[str], fake: FakeBotApi, workdir: Path, *, staff_chat: bool = False
+    ) -> None:
         port = free_port()
         self.env = {
             **os.environ,
@@ -124,6 +128,9 @@ class BotProcess:
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}",
             "LOG_LEVEL": "WARNING",
         }
+        if staff_chat:
+            fake.add_group(STAFF_CHAT, "Team", forum=True)
+            self.env["STAFF_CHAT_ID"] = str(STAFF_CHAT)
         self.command, self.fake, self.workdir = command, fake, workdir
         self.process: asyncio.subprocess.Process | None = None
         self.ready_after = 0.0
@@ -174,7 +181,7 @@ def pacer(rate: float) -> Callable[[], Awaitable[None]]:
 async def measure(command: list[str], script: Script, args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         async with FakeBotApi() as fake:
-            bot = BotProcess(command, fake, Path(folder))
+            bot = BotProcess(command, fake, Path(folder), staff_chat=args.staff_chat)
             await bot.start()
             warm = await load(fake, script, 10, 900_000)
             spy = await start_profiler(bot, args.profile) if args.profile else None
@@ -249,6 +256,9 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--half-load-seconds", type=float, default=8.0)
     parser.add_argument("--rounds", type=int, default=3, help="bare and ours, this many times")
+    parser.add_argument(
+        "--staff-chat", action="store_true", help="give our bot a staff forum group, as in use"
+    )
     parser.add_argument(
         "--profile", type=Path, help="run our bot under py-spy and write a flat profile here"
     )

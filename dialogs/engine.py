@@ -42,6 +42,7 @@ from dialogs.validation import Rejected, clean_text
 from storage.clock import Clock
 from storage.services import Services
 from storage.services.conversations import ConversationChanged, ConversationState
+from storage.services.outbox import added_in
 from storage.services.people import Identity
 from storage.uow import UnitOfWork
 
@@ -77,6 +78,7 @@ class DialogEngine:
         self.guesser = guesser or LanguageGuesser(catalogs.locales)
         self.policies = policies or Policies()
         self._people = KeyedLocks()
+        self._outbox_news = False
 
     async def handle(
         self, who: PersonRef, event: Incoming, *, event_key: str | None = None
@@ -107,7 +109,15 @@ class DialogEngine:
             turn = await self._open_turn(who, services)
             replies = await turn.run(event)
             await turn.save()
+            outbox_added = added_in(uow.session)
+        self._outbox_news |= outbox_added
         return replies
+
+    def take_outbox_news(self) -> bool:
+        """Whether events handled since the last call left messages in the outbox (so that a
+        channel delivers them at once, and spares the outbox a look after every other event)."""
+        news, self._outbox_news = self._outbox_news, False
+        return news
 
     async def set_reachable(self, who: PersonRef, *, reachable: bool) -> None:
         """Record that the platform delivers to this person again, or refuses to."""

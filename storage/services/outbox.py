@@ -31,6 +31,14 @@ class OutboxItem:
     attempts: int
 
 
+def added_in(session: AsyncSession) -> bool:
+    """Whether this session's transaction put messages into the outbox."""
+    return bool(session.info.get(_ADDED))
+
+
+_ADDED = "outbox_added"
+
+
 class Outbox:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -45,6 +53,7 @@ class Outbox:
         payload: dict[str, Any],
         now: datetime,
     ) -> None:
+        self._session.info[_ADDED] = True
         await self._session.execute(
             insert(OutboxMessage).values(
                 queue=queue,

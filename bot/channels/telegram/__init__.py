@@ -196,7 +196,9 @@ class TelegramChannel:
             await self.delivery.call(SetMyCommands(commands=commands, language_code=locale))
 
     async def deliver_outbox(self) -> None:
-        """Send what is due in the staff inbox's outbox (also done after every update)."""
+        """Send what is due in the staff inbox's outbox and raise overdue requests again (the
+        tick of the background loop; due messages also go out right after the update that
+        made them)."""
         await self.groups.deliver_outbox()
 
     # ------------------------------------------------------------ updates
@@ -261,7 +263,8 @@ class TelegramChannel:
                 await self._send(chat_id, replies, pressed=pressed)
             except Unreachable:
                 log.info("reply not delivered: person blocked the bot update=%s", update_id)
-        await self.groups.deliver_outbox()
+        if self.engine.take_outbox_news():
+            await self.groups.deliver_outbox(escalate=False)
 
     # ------------------------------------------------------------ sending
 

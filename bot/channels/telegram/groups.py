@@ -93,13 +93,15 @@ class GroupChats:
             await asyncio.gather(self._retrying, return_exceptions=True)
             self._retrying = None
 
-    async def deliver_outbox(self) -> None:
-        """Send what is due in the outbox; a failure stays there for the next attempt."""
+    async def deliver_outbox(self, *, escalate: bool = True) -> None:
+        """Send what is due in the outbox, and raise overdue requests again unless told not
+        to; a failure stays there for the next attempt."""
         if self.inbox is None:
             return
         try:
             await self.inbox.deliver_due()
-            await self.inbox.escalate_overdue()
+            if escalate:
+                await self.inbox.escalate_overdue()
         except DeliveryFailed as error:
             log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
         except Exception:
