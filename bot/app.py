@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from dialogs.content import ContentLibrary
@@ -16,7 +16,7 @@ from dialogs.flows import FLOWS
 from dialogs.i18n import LOCALES_DIR, Catalogs, compile_catalogs
 from dialogs.office_hours import OfficeHours
 from storage.clock import Clock, SystemClock
-from storage.db import create_engine, session_factory
+from storage.db import DbSessions, create_engine, dispose, session_factory
 from storage.migrate import upgrade_to_head
 
 
@@ -24,7 +24,7 @@ from storage.migrate import upgrade_to_head
 class App:
     settings: Settings
     database: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: DbSessions
     catalogs: Catalogs
     dialogs: DialogEngine
     clock: Clock
@@ -65,4 +65,4 @@ class App:
         await upgrade_to_head(self.database)
 
     async def close(self) -> None:
-        await self.database.dispose()
+        await dispose(self.database, self.sessions)

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
 from storage.clock import Clock
+from storage.db import DbSessions
 from storage.services import Services
 from storage.services.outbox import OutboxItem
 from storage.services.staff_topics import Recipient
@@ -90,7 +89,7 @@ class StaffInbox:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: DbSessions,
         staff: StaffChat,
         people: PeopleChannel,
         catalogs: Catalogs,

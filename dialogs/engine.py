@@ -13,8 +13,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from dialogs import commands, free_text
 from dialogs.content import ContentLibrary
 from dialogs.context import Ctx, Policies
@@ -40,6 +38,7 @@ from dialogs.locks import KeyedLocks
 from dialogs.text import RichText
 from dialogs.validation import Rejected, clean_text
 from storage.clock import Clock
+from storage.db import DbSessions
 from storage.services import Services
 from storage.services.conversations import ConversationChanged, ConversationState
 from storage.services.outbox import added_in
@@ -59,7 +58,7 @@ class DialogEngine:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: DbSessions,
         flows: Mapping[str, Flow],
         catalogs: Catalogs,
         content: ContentLibrary,

@@ -2,23 +2,28 @@
 
 SQLite is set up here and nowhere else: WAL, a busy timeout, foreign keys, write
 transactions that begin IMMEDIATE so that two writers queue instead of failing late, and
-statements run on the event loop's own thread (see `LoopConnection`).
+sessions that run on the event loop's own thread (`storage.loop_session`). The async engine
+is for migrations and checks; the work goes through the sessions.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-from sqlalchemy import Table, TextClause, bindparam, event, text
+from sqlalchemy import Engine, Table, TextClause, bindparam, event, text
+from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+from storage.loop_session import LoopSession, LoopSessions
+
+# What the services are handed: AsyncSession on PostgreSQL, LoopSession on SQLite.
+DbSession = AsyncSession | LoopSession
+DbSessions = async_sessionmaker[AsyncSession] | LoopSessions
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -41,6 +46,9 @@ def async_url(url: str) -> str:
     backend = scheme.split("+")[0]
     if backend not in _ASYNC_DRIVERS:
         raise UnsupportedDatabase(f"unsupported database {backend!r}; use sqlite or postgresql")
+    if backend == "sqlite" and rest.lstrip("/") in {"", ":memory:"}:
+        # The engine that migrates and the sessions that work each hold a connection.
+        raise UnsupportedDatabase("SQLite needs a file: sqlite:///path/to/file.db")
     return f"{_ASYNC_DRIVERS[backend]}://{rest}"
 
 
@@ -49,81 +57,25 @@ def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(async_url(url))
     if parsed.get_backend_name() != "sqlite":
         return _create_async_engine(parsed, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    database = parsed.database or ":memory:"
-
-    async def connect() -> LoopConnection:
-        opened = LoopConnection(
-            lambda: sqlite3.connect(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-        )
-        return await opened
-
-    # One connection: writers of this process queue for it in asyncio instead of meeting
-    # in SQLite's busy handler, which sleeps between retries.
+    database = _sqlite_file(parsed.database)
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = _create_async_engine(
-        parsed,
-        async_creator=connect,
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+        parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_size=1, max_overflow=0
     )
-    _configure_sqlite(engine)
+    _configure_sqlite(
+        engine.sync_engine, begin=lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
+    )
     return engine
 
 
-class LoopConnection(aiosqlite.Connection):
-    """An aiosqlite connection that runs each call at once on the caller's thread.
-
-    aiosqlite hands every call to a worker thread and back: two thread switches per
-    statement, and the event loop must come round before the answer is read. A local SQLite
-    statement takes microseconds, so those hops made the one connection, and with it every
-    transaction of the process, wait far longer than SQLite worked. Running inline, a
-    transaction without other awaits finishes in one step of the loop. The price: while
-    another process holds the write lock, the loop waits in SQLite's busy handler. One
-    process per SQLite file is the supported set-up; several instances share PostgreSQL.
-    """
-
-    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
-        super().__init__(connector, iter_chunk_size=64)
-        self._tx = _RunAtOnce()  # type: ignore[assignment]
-        self._thread = _NoThread()  # type: ignore[assignment]
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if not self._running or self._connection is None:
-            raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
-
-    def begin_immediate(self) -> None:
-        """Start a write transaction now, straight on the driver (it runs inline anyway)."""
-        self._conn.execute("BEGIN IMMEDIATE")
+def _sqlite_file(database: str | None) -> str:
+    if not database:  # async_url lets no such URL through
+        raise UnsupportedDatabase("SQLite needs a file: sqlite:///path/to/file.db")
+    return database
 
 
-class _RunAtOnce:
-    """Stands in for aiosqlite's queue to its worker thread (for the calls that use it
-    directly: connecting, closing): runs the call when queued."""
-
-    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
-        future, call = item
-        try:
-            result = call()
-        except BaseException as error:
-            if future is not None and not future.done():
-                future.set_exception(error)
-            return
-        if future is not None and not future.done():
-            future.set_result(result)
-
-
-class _NoThread:
-    daemon = True
-
-    def start(self) -> None:
-        pass
-
-
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _configure_sqlite(engine: Engine, *, begin: Callable[[Any], None]) -> None:
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
@@ -134,13 +86,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.connection.driver_connection.begin_immediate()
+        begin(connection)
 
 
 async def insert_unless_present(
-    session: AsyncSession, table: Table, values: dict[str, Any], *, unique: list[str]
+    session: DbSession, table: Table, values: dict[str, Any], *, unique: list[str]
 ) -> bool:
     """Insert a row unless one with the same `unique` columns exists; True if inserted.
 
@@ -164,5 +116,27 @@ def _insert_ignoring(table: Table, columns: tuple[str, ...], unique: tuple[str, 
     return text(sql).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: AsyncEngine) -> DbSessions:
+    """Sessions on the engine's database: synchronous ones on the loop's thread for SQLite
+    (see `storage.loop_session`), AsyncSession for PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return async_sessionmaker(engine, expire_on_commit=False)
+    database = _sqlite_file(engine.url.database)
+    sync_engine = _create_sync_engine(
+        f"sqlite:///{database}",
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=1,
+        max_overflow=0,
+    )
+    _configure_sqlite(
+        sync_engine,
+        begin=lambda connection: connection.connection.driver_connection.execute("BEGIN IMMEDIATE"),
+    )
+    return LoopSessions(sync_engine)
+
+
+async def dispose(engine: AsyncEngine, sessions: DbSessions) -> None:
+    """Close every connection of the engine and the sessions."""
+    if isinstance(sessions, LoopSessions):
+        sessions.dispose()
+    await engine.dispose()

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from storage.db import DbSession, DbSessions
 
 
 class UnitOfWork:
     """One transaction: commits when the block ends normally, rolls back on an error."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: DbSessions) -> None:
         self._sessions = sessions
-        self._session: AsyncSession | None = None
+        self._session: DbSession | None = None
 
     @property
-    def session(self) -> AsyncSession:
+    def session(self) -> DbSession:
         if self._session is None:
             raise RuntimeError("the unit of work is not open")
         return self._session

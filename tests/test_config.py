@@ -48,6 +48,8 @@ def test_admin_ids_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -
         ("ADMIN_IDS", "1,x", "ADMIN_IDS: Input should be a valid integer"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT: Input should be less than or equal to 65535"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL: unsupported database 'mysql'"),
+        ("DATABASE_URL", "sqlite://", "DATABASE_URL: SQLite needs a file"),
+        ("DATABASE_URL", "sqlite:///:memory:", "DATABASE_URL: SQLite needs a file"),
         ("WEBHOOK_URL", "https://example.org/hook", "WEBHOOK_SECRET: required when WEBHOOK_URL"),
     ],
 )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from storage.db import DbSession
 from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
 from storage.services.outbox import Outbox
@@ -27,7 +26,7 @@ class Services:
     staff_topics: StaffTopics
 
     @classmethod
-    def bind(cls, session: AsyncSession) -> Services:
+    def bind(cls, session: DbSession) -> Services:
         return cls(
             people=People(session),
             conversations=Conversations(session),

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_unless_present
+from storage.db import DbSession, insert_unless_present
 from storage.models import ChannelIdentity, Conversation, Person
 from storage.services.people import Identity
 
@@ -75,7 +74,7 @@ _SAVE = (
 
 
 class Conversations:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def open(

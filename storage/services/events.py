@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_unless_present
+from storage.db import DbSession, insert_unless_present
 from storage.models import DeepLinkVisit, ProcessedEvent
 
 
 class ProcessedEvents:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def claim(self, *, channel: str, event_key: str, now: datetime) -> bool:
@@ -27,7 +26,7 @@ class ProcessedEvents:
 
 
 class DeepLinkVisits:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def count(self, *, target: str, source: str | None, now: datetime) -> None:

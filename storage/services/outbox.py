@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import DbSession
 from storage.models import OutboxMessage
 
 CLAIM_FOR = timedelta(seconds=60)
@@ -31,7 +31,7 @@ class OutboxItem:
     attempts: int
 
 
-def added_in(session: AsyncSession) -> bool:
+def added_in(session: DbSession) -> bool:
     """Whether this session's transaction put messages into the outbox."""
     return bool(session.info.get(_ADDED))
 
@@ -40,7 +40,7 @@ _ADDED = "outbox_added"
 
 
 class Outbox:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def add(

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import DbSession
 from storage.models import ChannelIdentity, Person
 
 
@@ -26,7 +26,7 @@ class Identity:
 
 
 class People:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def identify(

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_unless_present
+from storage.db import DbSession, insert_unless_present
 from storage.models import (
     ChannelIdentity,
     Person,
@@ -30,7 +29,7 @@ class Recipient:
 
 
 class StaffTopics:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def thread_of(self, *, person_id: int, chat_id: int) -> int | None:

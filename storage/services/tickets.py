@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import DbSession
 from storage.models import Ticket, TicketMessage
 from storage.services.outbox import STAFF_QUEUE, Outbox, person_queue
 
@@ -43,7 +43,7 @@ class RequestSummary:
 
 
 class Tickets:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DbSession) -> None:
         self._session = session
 
     async def add_from_person(

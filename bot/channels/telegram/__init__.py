@@ -36,7 +36,6 @@ from aiogram.types import (
     Update,
 )
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
@@ -53,6 +52,7 @@ from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
 from dialogs.locks import KeyedLocks
+from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class TelegramChannel:
         *,
         engine: DialogEngine,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: DbSessions,
         bot: Bot | None = None,
     ):
         self.engine = engine

@@ -18,7 +18,6 @@ from aiogram.methods import (
     SendMessage,
 )
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
@@ -29,6 +28,7 @@ from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE
 from dialogs.office_hours import WEEKDAYS
+from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class GroupChats:
         bot: Bot,
         engine: DialogEngine,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: DbSessions,
         on_blocked: Callable[[int], Awaitable[None]],
     ) -> None:
         self._bot = bot
