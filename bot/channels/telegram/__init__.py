@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, F, Router
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
@@ -40,6 +39,7 @@ from aiohttp import web
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
 from bot.channels.telegram.render import OutgoingMessage, render
+from bot.channels.telegram.session import JsonBodySession
 from bot.channels.telegram.updates import (
     CHANNEL,
     incoming_message,
@@ -85,7 +85,7 @@ def make_bot(settings: Settings) -> Bot:
     """A Bot whose every call (file downloads included) goes to TELEGRAM_API_BASE."""
     assert settings.telegram_bot_token  # noqa: S101 - checked before a channel is made
     server = TelegramAPIServer.from_base(settings.telegram_api_base)
-    return Bot(settings.telegram_bot_token, session=AiohttpSession(api=server))
+    return Bot(settings.telegram_bot_token, session=JsonBodySession(api=server))
 
 
 class TelegramChannel:
