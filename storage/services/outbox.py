@@ -31,12 +31,12 @@ class OutboxItem:
     attempts: int
 
 
+_ADDED = "outbox_added"  # a mark in the session's info
+
+
 def added_in(session: DbSession) -> bool:
     """Whether this session's transaction put messages into the outbox."""
     return bool(session.info.get(_ADDED))
-
-
-_ADDED = "outbox_added"
 
 
 class Outbox:
