@@ -12,6 +12,7 @@ import inspect
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from dialogs import commands, free_text
 from dialogs.content import ContentLibrary
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 FIRST_FLOW = "first_contact"
 HOME_FLOW = "main_menu"
 MAX_ATTEMPTS = 5
+# Telegram gives up on an update after 24 hours; a week is ample to catch every redelivery.
+REMEMBER_EVENTS_FOR = timedelta(days=7)
 
 
 class DialogEngine:
@@ -111,6 +114,16 @@ class DialogEngine:
             outbox_added = added_in(uow.session)
         self._outbox_news |= outbox_added
         return replies
+
+    async def forget_old_events(self) -> int:
+        """Forget which events were handled once they are too old to be delivered again, so
+        that the record of them does not grow forever; returns how many were forgotten."""
+        async with UnitOfWork(self._sessions) as uow:
+            forgotten = await Services.bind(uow.session).processed_events.forget_before(
+                self.clock.now() - REMEMBER_EVENTS_FOR
+            )
+        log.info("handled events forgotten count=%s", forgotten)
+        return forgotten
 
     def take_outbox_news(self) -> bool:
         """Whether events handled since the last call left messages in the outbox (so that a

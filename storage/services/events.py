@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from storage.db import DbSession, insert_unless_present
 from storage.models import DeepLinkVisit, ProcessedEvent
@@ -23,6 +23,15 @@ class ProcessedEvents:
             {"channel": channel, "event_key": event_key, "processed_at": now},
             unique=["channel", "event_key"],
         )
+
+    async def forget_before(self, cutoff: datetime) -> int:
+        """Forget the events handled before `cutoff`; returns how many."""
+        result = await self._session.execute(
+            delete(ProcessedEvent)
+            .where(ProcessedEvent.processed_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)
 
 
 class DeepLinkVisits:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
-from storage.models import ChannelIdentity
+from storage.models import ChannelIdentity, ProcessedEvent
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
 from tests.telegram.conftest import SECRET, TelegramApp
@@ -217,6 +217,26 @@ async def test_an_update_delivered_twice_is_handled_once_also_after_a_restart(
     await person.deliver(update)
 
     assert len(person.messages) == 1
+
+
+async def test_update_ids_are_remembered_for_a_week_then_forgotten(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    person = person_factory(language_code="en")
+    await person.deliver(fake.message_update(person.user, "/start"))
+    clock.advance(days=6)
+    recent = fake.message_update(person.user, "/help")
+    await person.deliver(recent)
+    clock.advance(days=2)
+
+    await telegram.restart()
+    await person.deliver(recent)
+
+    assert telegram.app is not None
+    async with telegram.app.sessions() as session:
+        remembered = (await session.execute(select(ProcessedEvent.event_key))).scalars().all()
+    assert remembered == [f"update:{recent['update_id']}"]
+    assert len(person.messages) == 2
 
 
 async def test_a_restart_between_two_presses_continues(

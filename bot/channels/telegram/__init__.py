@@ -61,6 +61,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Room for bursts of new connections (aiohttp's default of 128 drops SYNs beyond it,
 # which costs the sender a one-second TCP retry).
 LISTEN_BACKLOG = 1024
+HOUSEKEEPING_SECONDS = 3600
 COMMANDS = (
     ("start", N_("Start")),
     ("menu", N_("Main menu")),
@@ -113,6 +114,7 @@ class TelegramChannel:
         self.dispatcher.include_router(self._router())
         self._chats = KeyedLocks()
         self._webhook: web.AppRunner | None = None
+        self._housekeeping: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -134,9 +136,12 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Register the command menus and the webhook (or remove it, for polling); deliver
-        what waited in the outbox, and keep retrying it in the background."""
+        what waited in the outbox, and keep retrying it in the background; forget update
+        ids too old to come again, at start and every hour."""
         await self._register_commands()
         await self.groups.start()
+        await self.engine.forget_old_events()
+        self._housekeeping = asyncio.create_task(self._keep_house())
         if not self.settings.webhook_url:
             await self.delivery.call(DeleteWebhook(drop_pending_updates=False))
             log.info("telegram ready mode=polling")
@@ -152,6 +157,10 @@ class TelegramChannel:
         log.info("telegram ready mode=webhook")
 
     async def stop(self) -> None:
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+            await asyncio.gather(self._housekeeping, return_exceptions=True)
+            self._housekeeping = None
         await self.groups.stop()
         if self._webhook is not None:
             await self._webhook.cleanup()
@@ -166,6 +175,15 @@ class TelegramChannel:
         if isinstance(result, TelegramMethod):
             return {"method": result.__api_method__, **result.model_dump(exclude_none=True)}
         return None
+
+    async def _keep_house(self) -> None:
+        """Every hour (and once at start): forget update ids too old to come again."""
+        while True:
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                await self.engine.forget_old_events()
+            except Exception:
+                log.exception("housekeeping failed; tried again later")
 
     async def _start_webhook_server(self) -> None:
         settings = self.settings
