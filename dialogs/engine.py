@@ -239,8 +239,9 @@ class Turn:
         # language is agreed.
         if isinstance(event, Text) and isinstance(cleaned := clean_text(event.text), str):
             event = Text(cleaned, event.message_ref)
-        pending = ask_the_team.as_pending(event)
-        return await self._apply(switch(first, start_args=start_args, pending=pending))
+        message = ask_the_team.as_pending(event)
+        waiting = [message] if message else []
+        return await self._apply(switch(first, start_args=start_args, pending=waiting))
 
     async def _count_deep_link(self, payload: str) -> None:
         link = parse_payload(payload) if payload else None
@@ -278,8 +279,9 @@ class Turn:
                 log.info("language switch offered person=%s to=%s", self.person.id, other)
                 return switch("switch_language", suggested=other)
         log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
-        pending = ask_the_team.as_pending(event)
-        return ask_the_team.offer_to_send(pending) or free_text.unplaced(self._ctx())
+        message = ask_the_team.as_pending(event)
+        waiting = [message] if message else []
+        return ask_the_team.offer_to_send(waiting) or free_text.unplaced(self._ctx())
 
     # ------------------------------------------------------------ applying
 

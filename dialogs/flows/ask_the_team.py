@@ -4,7 +4,8 @@ message, photo or document. Every message is stored before anything else happens
     WRITE ──text / media──▶ WRITE ("it reached the team"; more messages join the request)
       ├──privacy──▶ privacy
       └──menu──▶ main_menu
-    CONFIRM ──send:yes──▶ WRITE, the message the flows could not place is stored
+    CONFIRM ──send:yes──▶ WRITE, the messages the flows could not place are stored
+       ├──text / media──▶ CONFIRM, the message joins those waiting
        └──send:no──▶ main_menu, nothing stored
 
 While the person is in WRITE, their free text goes to the team as it is (until /menu).
@@ -35,6 +36,11 @@ from dialogs.text import RichText
 
 # Media a person may send to the team; stickers, locations and the like are not requests.
 FORWARDABLE = frozenset({"photo", "voice", "audio", "video", "document"})
+# Messages kept while a person has not yet agreed to send them (a language to choose, or
+# the question whether to send): enough for anyone, bounded for the conversation's row.
+MAX_WAITING = 20
+
+Pending = dict[str, str | None]
 
 
 class Step(StrEnum):
@@ -76,18 +82,16 @@ async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
             return switch("main_menu")
         case Chosen("nav", "privacy"):
             return switch("privacy")
-        case Text(text, message_ref):
-            return await _store(ctx, kind="text", text=text, file_ref=None, source_ref=message_ref)
         case ContactShared(phone):
-            return await _store(ctx, kind="contact", text=phone, file_ref=None, source_ref=None)
-        case MediaReceived(kind) if kind in FORWARDABLE:
-            return await _store(
-                ctx,
-                kind=kind,
-                text=event.caption,
-                file_ref=event.file_ref,
-                source_ref=event.message_ref,
-            )
+            contact: Pending = {
+                "kind": "contact",
+                "text": phone,
+                "file_ref": None,
+                "source_ref": None,
+            }
+            return await _store(ctx, [contact])
+        case _ if (message := as_pending(event)) is not None:
+            return await _store(ctx, [message])
         case _:
             return stay(ctx.t.gettext("Thank you! I cannot pass this on. Please write a text."))
 
@@ -105,30 +109,31 @@ def ask_confirm(ctx: Ctx) -> Prompt:
 
 
 async def on_confirm(event: Incoming, ctx: Ctx) -> Outcome:
-    """Send the waiting message, or drop it."""
-    pending = ctx.answers.get("pending", {})
+    """Send the waiting messages, or drop them; another message joins them."""
+    waiting = waiting_messages(ctx.answers)
     match event:
-        case Chosen("send", "yes") if pending:
-            return await _store(ctx, **pending)
+        case Chosen("send", "yes") if waiting:
+            return await _store(ctx, waiting)
         case Chosen("send", _):
             return finish()
+        case _ if (message := as_pending(event)) is not None:
+            return go(Step.CONFIRM, pending=with_waiting(ctx.answers, message))
         case _:
             return stay()
 
 
-async def _store(
-    ctx: Ctx, *, kind: str, text: str | None, file_ref: str | None, source_ref: str | None
-) -> Outcome:
-    await ctx.services.tickets.add_from_person(
-        person_id=ctx.person.person_id,
-        identity_id=ctx.person.id,
-        locale=ctx.locale,
-        kind=kind,
-        text=text,
-        file_ref=file_ref,
-        source_ref=source_ref,
-        now=ctx.clock.now(),
-    )
+async def _store(ctx: Ctx, waiting: list[Pending]) -> Outcome:
+    for message in waiting:
+        await ctx.services.tickets.add_from_person(
+            person_id=ctx.person.person_id,
+            identity_id=ctx.person.id,
+            locale=ctx.locale,
+            kind=str(message["kind"]),
+            text=message["text"],
+            file_ref=message["file_ref"],
+            source_ref=message["source_ref"],
+            now=ctx.clock.now(),
+        )
     t = ctx.t
     days = ctx.policies.answer_within_working_days
     usually = t.ngettext(
@@ -140,7 +145,7 @@ async def _store(
         "Thank you. Your message has reached the team. The answer will come here, in this chat."
     )
     arrived = f"{arrived} {usually}"
-    return go(Step.WRITE, note=_after_hours(ctx, arrived), sent=True, pending={})
+    return go(Step.WRITE, note=_after_hours(ctx, arrived), sent=True, pending=[])
 
 
 def _after_hours(ctx: Ctx, arrived: str) -> RichText:
@@ -156,7 +161,7 @@ def _after_hours(ctx: Ctx, arrived: str) -> RichText:
     return note + (urgent[0].body if urgent else RichText(()))
 
 
-def as_pending(event: Incoming) -> dict[str, str | None] | None:
+def as_pending(event: Incoming) -> Pending | None:
     """What of `event` could go to the team (text, photo, voice...), kept until confirmed."""
     match event:
         case Text(text, message_ref):
@@ -172,18 +177,31 @@ def as_pending(event: Incoming) -> dict[str, str | None] | None:
             return None
 
 
+def waiting_messages(answers: dict[str, object]) -> list[Pending]:
+    """The messages kept in a flow's answers until the person agrees to send them."""
+    waiting = answers.get("pending")
+    if isinstance(waiting, dict):  # conversations saved when only one was kept
+        return [waiting] if waiting else []
+    return list(waiting) if isinstance(waiting, list) else []
+
+
+def with_waiting(answers: dict[str, object], message: Pending) -> list[Pending]:
+    """The waiting messages with `message` added (the oldest dropped beyond MAX_WAITING)."""
+    return [*waiting_messages(answers), message][-MAX_WAITING:]
+
+
 def offer_to_send(
-    pending: dict[str, str | None] | None, *, note: str | None = None, locale: str | None = None
+    waiting: list[Pending], *, note: str | None = None, locale: str | None = None
 ) -> Outcome | None:
     """For input no flow could place: the offer to send it to the team, if it is a request."""
-    if not pending:
+    if not waiting:
         return None
-    return switch("ask_the_team", step=Step.CONFIRM, note=note, locale=locale, pending=pending)
+    return switch("ask_the_team", step=Step.CONFIRM, note=note, locale=locale, pending=waiting)
 
 
 FLOW = Flow(
     name="ask_the_team",
     start=Step.WRITE,
     steps={Step.WRITE: (ask_write, on_write), Step.CONFIRM: (ask_confirm, on_confirm)},
-    takes_text=frozenset({Step.WRITE}),
+    takes_text=frozenset({Step.WRITE, Step.CONFIRM}),
 )

@@ -1,13 +1,13 @@
 """First contact: agree on a language, then hand over to the main menu.
 
     LANGUAGE ──(a language we offer)──▶ main_menu
-       └──(anything else, text included)──▶ re-ask, nothing stored
+       └──(anything else)──▶ re-ask; text and media are kept to offer to the team
 
 Every language is listed by its own name. The one the channel hinted at (Telegram's
 language_code) comes first and is the language of the greeting; an unknown hint greets in
 English, no hint at all in German. /language brings a person back here at any time.
 A deep link the person came with (`/start about-07`) is opened once the language is set;
-a first message that was not a command (a question, a photo) is then offered to the team.
+messages written before that (a question, a photo) are then offered to the team.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dialogs.context import Ctx
 from dialogs.core import Chosen, Incoming, Outcome, Prompt, choice, finish, go, stay
 from dialogs.deep_links import open_link, parse_payload
 from dialogs.flow import Flow
-from dialogs.flows.ask_the_team import as_pending, offer_to_send
+from dialogs.flows.ask_the_team import as_pending, offer_to_send, waiting_messages, with_waiting
 from dialogs.i18n import language_name
 from dialogs.text import RichText
 
@@ -55,12 +55,12 @@ async def on_language(event: Incoming, ctx: Ctx) -> Outcome:
             confirmed = ctx.translator(code).gettext("Thank you. We will write in English.")
             link = parse_payload(ctx.answers.get("start_args", ""))
             opened = link and open_link(link, ctx, note=confirmed, locale=code)
-            first_message = ctx.answers.get("pending")
-            offered = offer_to_send(first_message, note=confirmed, locale=code)
+            written = waiting_messages(ctx.answers)
+            offered = offer_to_send(written, note=confirmed, locale=code)
             return opened or offered or finish(confirmed, locale=code)
-        case _ if as_pending(event) and not ctx.answers.get("pending"):
+        case _ if (message := as_pending(event)) is not None:
             again = ctx.t.gettext("Please choose one of the languages below.")
-            return go(Step.LANGUAGE, note=again, pending=as_pending(event))
+            return go(Step.LANGUAGE, note=again, pending=with_waiting(ctx.answers, message))
         case _:
             return stay(ctx.t.gettext("Please choose one of the languages below."))
 

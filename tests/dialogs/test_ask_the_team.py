@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.config import Settings
-from storage.models import Ticket, TicketMessage
+from storage.models import Conversation, Ticket, TicketMessage
 from storage.services import Services
 from storage.uow import UnitOfWork
 from tests.chat import Chat
@@ -212,3 +212,55 @@ async def test_text_written_instead_of_choosing_a_language_is_kept_too(
     await chat.choose("send:yes")
 
     assert await stored(app) == [(1, "text", "Need help please")]
+
+
+async def test_every_message_written_before_choosing_a_language_is_offered(
+    app: App, chat: Chat
+) -> None:
+    await chat.send("Hallo")
+    await chat.send("Ich brauche Hilfe mit einem Antrag")
+    await chat.send_media("photo")
+
+    await chat.choose("lang:de")
+    await chat.choose("send:yes")
+
+    assert await stored(app) == [
+        (1, "text", "Hallo"),
+        (1, "text", "Ich brauche Hilfe mit einem Antrag"),
+        (1, "photo", None),
+    ]
+
+
+async def test_a_message_written_while_asked_whether_to_send_joins_the_waiting_one(
+    app: App, chat: Chat
+) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    await chat.send("Is anybody there?")
+    assert chat.text == "Shall I send your message to the team?"
+
+    await chat.send("I have a question about the trainings.")
+    assert chat.text == "Shall I send your message to the team?"
+    await chat.choose("send:yes")
+
+    assert await stored(app) == [
+        (1, "text", "Is anybody there?"),
+        (1, "text", "I have a question about the trainings."),
+    ]
+
+
+async def test_a_message_kept_the_older_way_one_per_conversation_is_still_sent(
+    app: App, chat: Chat
+) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    await chat.send("Is anybody there?")
+    async with app.sessions() as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+        [waiting] = conversation.answers["pending"]
+        conversation.answers = {**conversation.answers, "pending": waiting}
+        await session.commit()
+
+    await chat.choose("send:yes")
+
+    assert await stored(app) == [(1, "text", "Is anybody there?")]
