@@ -283,23 +283,42 @@ class StaffInbox:
         for ticket_id, person_id, since in waiting:
             if self._hours.working_days_later(since, self._escalate_after) > now:
                 continue
-            async with self._work() as services:
-                thread_id = await services.staff_topics.thread_of(
-                    person_id=person_id, chat_id=self._staff.chat_id
-                )
-            if thread_id is None:
+            if not await self._remind(person_id):
                 continue  # not forwarded yet: the outbox will bring it first
-            text = self._staff_t.ngettext(
-                "⏰ This request has waited more than {days} working day for an answer.",
-                "⏰ This request has waited more than {days} working days for an answer.",
-                self._escalate_after,
-            ).format(days=self._escalate_after)
-            await self._staff.say(thread_id, text)
             async with self._work() as services:
                 await services.tickets.mark_escalated(ticket_id=ticket_id, now=now)
             log.info("request raised again ticket=%s", ticket_id)
             raised += 1
         return raised
+
+    async def _remind(self, person_id: int) -> bool:
+        """Say in the person's topic, or without topics in reply to their latest message
+        (so that replying to the reminder answers them), that the request waits."""
+        text = self._staff_t.ngettext(
+            "⏰ This request has waited more than {days} working day for an answer.",
+            "⏰ This request has waited more than {days} working days for an answer.",
+            self._escalate_after,
+        ).format(days=self._escalate_after)
+        chat_id = self._staff.chat_id
+        async with self._work() as services:
+            topics = services.staff_topics
+            if self._staff.forum:
+                thread_id = await topics.thread_of(person_id=person_id, chat_id=chat_id)
+                latest = None
+            else:
+                thread_id = None
+                latest = await topics.last_message_of(person_id=person_id, chat_id=chat_id)
+        if thread_id is not None:
+            await self._staff.say(thread_id, text)
+            return True
+        if latest is None:
+            return False
+        sent = await self._staff.say(None, text, reply_to=f"{chat_id}/{latest}")
+        async with self._work() as services:
+            await services.staff_topics.link_message(
+                chat_id=chat_id, message_id=sent, person_id=person_id, now=self._clock.now()
+            )
+        return True
 
     # ------------------------------------------------------------ staff messages
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.db import DbSession, insert_unless_present
 from storage.models import (
@@ -89,6 +89,15 @@ class StaffTopics:
         found = await self._session.execute(
             select(StaffMessageLink.person_id).where(
                 StaffMessageLink.chat_id == chat_id, StaffMessageLink.message_id == message_id
+            )
+        )
+        return found.scalar_one_or_none()
+
+    async def last_message_of(self, *, person_id: int, chat_id: int) -> int | None:
+        """The newest message about this person in a staff chat without topics."""
+        found = await self._session.execute(
+            select(func.max(StaffMessageLink.message_id)).where(
+                StaffMessageLink.chat_id == chat_id, StaffMessageLink.person_id == person_id
             )
         )
         return found.scalar_one_or_none()

@@ -78,6 +78,7 @@ class SentMessage:
     deleted: bool
     entities: list[dict[str, Any]] = field(default_factory=list)
     copied_from: tuple[int, int] | None = None
+    reply_to_message_id: int | None = None
 
     @property
     def buttons(self) -> list[list[tuple[str, str | None]]]:
@@ -119,6 +120,7 @@ class MessageRecord:
             deleted=self.deleted,
             entities=copy.deepcopy(message.get("entities") or message.get("caption_entities", [])),
             copied_from=self.copied_from,
+            reply_to_message_id=(message.get("reply_to_message") or {}).get("message_id"),
         )
 
 

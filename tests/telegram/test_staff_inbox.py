@@ -312,6 +312,31 @@ async def test_without_topics_each_request_is_a_message_answered_by_replying_to_
     assert fake.sent_to(STAFF)[-1].text == "✓ zugestellt"
 
 
+async def test_without_topics_an_unanswered_request_is_raised_again_in_reply_to_it(
+    plain_group_inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    hamida = Staff(fake, 501, "Hamida")
+    person = person_factory(language_code="en", first_name="Olena")
+    await ask(person, "Anybody there?")  # Thursday 26 November 2026, 10:00 in Berlin
+    [request] = fake.sent_to(STAFF)
+    assert plain_group_inbox.channel is not None
+
+    clock.advance(hours=25)
+    await plain_group_inbox.channel.deliver_outbox()
+    await plain_group_inbox.channel.deliver_outbox()
+
+    reminders = [m for m in fake.sent_to(STAFF) if m.text.startswith("⏰")]
+    assert [m.text for m in reminders] == [
+        "⏰ Diese Anfrage wartet seit mehr als 1 Arbeitstag auf eine Antwort."
+    ]
+    assert reminders[0].reply_to_message_id == request.message_id
+    reply = fake.message_update(
+        hamida.user, "Sorry, here now.", chat_id=STAFF, reply_to_message_id=reminders[0].message_id
+    )
+    assert await fake.post_webhook(reply) == 200
+    assert person.last.text.endswith("\n\nSorry, here now.")
+
+
 async def test_system_notices_go_to_a_topic_of_their_own_through_the_outbox(
     inbox: TelegramApp, fake: FakeBotApi, clock: ManualClock
 ) -> None:
