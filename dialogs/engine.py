@@ -53,6 +53,9 @@ HOME_FLOW = "main_menu"
 MAX_ATTEMPTS = 5
 # Telegram gives up on an update after 24 hours; a week is ample to catch every redelivery.
 REMEMBER_EVENTS_FOR = timedelta(days=7)
+# Delivered outbox messages copy what people wrote; kept a little while for looking into
+# a delivery problem.
+KEEP_DELIVERED_FOR = timedelta(days=7)
 
 
 class DialogEngine:
@@ -115,15 +118,18 @@ class DialogEngine:
         self._outbox_news |= outbox_added
         return replies
 
-    async def forget_old_events(self) -> int:
-        """Forget which events were handled once they are too old to be delivered again, so
-        that the record of them does not grow forever; returns how many were forgotten."""
+    async def keep_house(self) -> None:
+        """Forget what is no longer needed: events too old to be delivered again, requests
+        closed longer ago than the retention period people are told, delivered outbox
+        messages."""
+        now = self.clock.now()
+        retention = timedelta(days=self.policies.request_retention_days)
         async with UnitOfWork(self._sessions) as uow:
-            forgotten = await Services.bind(uow.session).processed_events.forget_before(
-                self.clock.now() - REMEMBER_EVENTS_FOR
-            )
-        log.info("handled events forgotten count=%s", forgotten)
-        return forgotten
+            services = Services.bind(uow.session)
+            events = await services.processed_events.forget_before(now - REMEMBER_EVENTS_FOR)
+            requests = await services.tickets.delete_closed_before(now - retention)
+            delivered = await services.outbox.forget_sent_before(now - KEEP_DELIVERED_FOR)
+        log.info("housekeeping events=%s requests=%s delivered=%s", events, requests, delivered)
 
     def take_outbox_news(self) -> bool:
         """Whether events handled since the last call left messages in the outbox (so that a

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from storage.db import DbSession
 from storage.models import OutboxMessage
@@ -130,6 +130,15 @@ class Outbox:
             select(OutboxMessage.queue).where(OutboxMessage.sent_at.is_(None)).distinct()
         )
         return sorted(rows.scalars())
+
+    async def forget_sent_before(self, cutoff: datetime) -> int:
+        """Delete messages delivered before `cutoff`: they copy what people wrote."""
+        deleted = await self._session.execute(
+            delete(OutboxMessage)
+            .where(OutboxMessage.sent_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+        return int(deleted.rowcount or 0)
 
     async def mark_sent(self, *, item_id: int, now: datetime) -> None:
         await self._session.execute(

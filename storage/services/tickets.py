@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import DbSession
-from storage.models import Ticket, TicketMessage
+from storage.models import OutboxMessage, Ticket, TicketMessage
 from storage.services.outbox import STAFF_QUEUE, Outbox, person_queue
 
 
@@ -153,6 +153,23 @@ class Tickets:
             )
             .execution_options(synchronize_session=False)
         )
+
+    async def delete_closed_before(self, cutoff: datetime) -> int:
+        """Delete requests closed before `cutoff`, with their messages and what the outbox
+        still holds of them (the retention period people are told); returns how many."""
+        expired = select(Ticket.id).where(Ticket.status == "closed", Ticket.closed_at < cutoff)
+        for table in (OutboxMessage, TicketMessage):
+            await self._session.execute(
+                delete(table)
+                .where(table.ticket_id.in_(expired))
+                .execution_options(synchronize_session=False)
+            )
+        deleted = await self._session.execute(
+            delete(Ticket)
+            .where(Ticket.id.in_(expired))
+            .execution_options(synchronize_session=False)
+        )
+        return int(deleted.rowcount or 0)
 
     async def waiting(self) -> list[tuple[int, int, datetime]]:
         """(ticket, person, since) of open requests not yet raised again, oldest first."""

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.config import Settings
-from storage.models import Conversation, Ticket, TicketMessage
+from storage.models import Conversation, OutboxMessage, Ticket, TicketMessage
 from storage.services import Services
 from storage.uow import UnitOfWork
 from tests.chat import Chat
@@ -264,3 +264,36 @@ async def test_a_message_kept_the_older_way_one_per_conversation_is_still_sent(
     await chat.choose("send:yes")
 
     assert await stored(app) == [(1, "text", "Is anybody there?")]
+
+
+async def test_closed_requests_are_deleted_after_the_retention_period_open_ones_kept(
+    app: App, clock: ManualClock
+) -> None:
+    for name, text in (("alice", "An old question"), ("bob", "Still open")):
+        chat = Chat(app.dialogs, name=name)
+        await chat.send("/start ask")
+        await chat.choose("lang:en")
+        await chat.send(text)
+    async with UnitOfWork(app.sessions) as uow:
+        services = Services.bind(uow.session)
+        closed = await services.tickets.latest(person_id=1)
+        assert closed is not None
+        await services.tickets.set_status(ticket_id=closed.id, status="closed", now=clock.now())
+        delivered = await services.outbox.claim_next(queue="staff", now=clock.now())
+        assert delivered is not None
+        await services.outbox.mark_sent(item_id=delivered.id, now=clock.now())
+
+    clock.advance(days=364)
+    await app.dialogs.keep_house()
+    assert len(await stored(app)) == 2
+    assert await outbox_rows(app) == 1
+
+    clock.advance(days=2)
+    await app.dialogs.keep_house()
+    assert await stored(app) == [(2, "text", "Still open")]
+    assert await outbox_rows(app) == 1
+
+
+async def outbox_rows(app: App) -> int:
+    async with app.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()

@@ -136,11 +136,11 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Register the command menus and the webhook (or remove it, for polling); deliver
-        what waited in the outbox, and keep retrying it in the background; forget update
-        ids too old to come again, at start and every hour."""
+        what waited in the outbox, and keep retrying it in the background; keep house (old
+        update ids, requests past their retention) at start and every hour."""
         await self._register_commands()
         await self.groups.start()
-        await self.engine.forget_old_events()
+        await self.engine.keep_house()
         self._housekeeping = asyncio.create_task(self._keep_house())
         if not self.settings.webhook_url:
             await self.delivery.call(DeleteWebhook(drop_pending_updates=False))
@@ -177,11 +177,11 @@ class TelegramChannel:
         return None
 
     async def _keep_house(self) -> None:
-        """Every hour (and once at start): forget update ids too old to come again."""
+        """Every hour (and once at start): forget what is no longer needed."""
         while True:
             await asyncio.sleep(HOUSEKEEPING_SECONDS)
             try:
-                await self.engine.forget_old_events()
+                await self.engine.keep_house()
             except Exception:
                 log.exception("housekeeping failed; tried again later")
 
