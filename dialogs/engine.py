@@ -245,8 +245,7 @@ class Turn:
         # language is agreed.
         if isinstance(event, Text) and isinstance(cleaned := clean_text(event.text), str):
             event = Text(cleaned, event.message_ref)
-        message = ask_the_team.as_pending(event)
-        waiting = [message] if message else []
+        waiting = ask_the_team.to_wait(event)
         return await self._apply(switch(first, start_args=start_args, pending=waiting))
 
     async def _count_deep_link(self, payload: str) -> None:
@@ -285,8 +284,7 @@ class Turn:
                 log.info("language switch offered person=%s to=%s", self.person.id, other)
                 return switch("switch_language", suggested=other)
         log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
-        message = ask_the_team.as_pending(event)
-        waiting = [message] if message else []
+        waiting = ask_the_team.to_wait(event)
         return ask_the_team.offer_to_send(waiting) or free_text.unplaced(self._ctx())
 
     # ------------------------------------------------------------ applying

@@ -177,6 +177,12 @@ def as_pending(event: Incoming) -> Pending | None:
             return None
 
 
+def to_wait(event: Incoming) -> list[Pending]:
+    """`event` as the start of a list of waiting messages: empty if it is no request."""
+    message = as_pending(event)
+    return [message] if message is not None else []
+
+
 def waiting_messages(answers: dict[str, object]) -> list[Pending]:
     """The messages kept in a flow's answers until the person agrees to send them."""
     waiting = answers.get("pending")
