@@ -27,10 +27,13 @@ class PersonRef:
 
 @dataclass(frozen=True)
 class Text:
-    """Free text as the person typed it. `message_ref` names the platform's message."""
+    """Free text as the person typed it. `message_ref` names the platform's message;
+    `choices_numbered` says that the channel shows choices as numbers to type (the console),
+    so that a hint about a number can name the range."""
 
     text: str
     message_ref: str | None = None
+    choices_numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,15 +134,16 @@ class Prompt:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a step decided. Build it with `stay`, `go`, `switch` or `finish`."""
+    """What a step decided. Build it with `stay`, `go`, `switch`, `finish` or `acknowledge`."""
 
-    kind: Literal["stay", "go", "switch"]
+    kind: Literal["stay", "go", "switch", "receipt"]
     notes: tuple[RichText, ...] = ()
     step: str | None = None
     flow: str | None = None
     answers: dict[str, object] = field(default_factory=dict)
     locale: str | None = None
     in_place: bool = True
+    receipt_for: str | None = None
 
 
 def _notes(note: RichText | str | None) -> tuple[RichText, ...]:
@@ -152,6 +156,12 @@ def stay(note: RichText | str | None = None, *, in_place: bool = True) -> Outcom
     """Keep the current step; show `note`, then the step's prompt again. `in_place=False`
     asks channels to show it as a new message, not in place of the one pressed."""
     return Outcome(kind="stay", notes=_notes(note), in_place=in_place)
+
+
+def acknowledge(note: RichText | str, *, message_ref: str | None) -> Outcome:
+    """Keep the current step and only confirm quietly that the message `message_ref` arrived:
+    channels that can react to it do so; others show `note`, a short line."""
+    return Outcome(kind="receipt", notes=_notes(note), receipt_for=message_ref)
 
 
 def go(step: str, *, note: RichText | str | None = None, **answers: object) -> Outcome:
@@ -194,7 +204,9 @@ def finish(
 @dataclass(frozen=True)
 class Reply:
     """One message to the person. `token` ties its choices to the prompt that offered them;
-    `in_place` allows a channel to show it in place of the message whose choice was pressed."""
+    `in_place` allows a channel to show it in place of the message whose choice was pressed.
+    A reply with `receipt_for` is a quiet receipt: a channel that can react to the person's
+    message of that ref does so instead of sending `text`."""
 
     text: RichText
     choices: tuple[Choice, ...] = ()
@@ -202,3 +214,4 @@ class Reply:
     rtl: bool = False
     in_place: bool = True
     columns: int = 1
+    receipt_for: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from dialogs import commands, free_text
@@ -205,11 +205,17 @@ class Turn:
                 outcome = stay(free_text.edited_note(self._ctx()), in_place=False)
             case Text(raw):
                 cleaned = clean_text(raw)
-                if isinstance(cleaned, Rejected):
+                if self._asks_for_choice() and free_text.tried_to_choose(cleaned):
+                    log.info("typed instead of choosing person=%s", self.person.id)
+                    hint = free_text.choice_hint(
+                        self._ctx(), count=len(self.state.offered), numbered=event.choices_numbered
+                    )
+                    outcome = stay(hint)
+                elif isinstance(cleaned, Rejected):
                     log.info("rejected text person=%s reason=%s", self.person.id, cleaned.reason)
                     outcome = stay(free_text.rejection_note(cleaned, self._ctx()))
                 else:
-                    outcome = await self._text_or_media(Text(cleaned, event.message_ref))
+                    outcome = await self._text_or_media(replace(event, text=cleaned))
             case _:
                 outcome = await self._text_or_media(event)
         return await self._apply(outcome)
@@ -243,9 +249,13 @@ class Turn:
         start_args = event.args if isinstance(event, Command) and event.name == "start" else ""
         # Nothing a person sends is lost: a first message is offered to the team once the
         # language is agreed.
-        if isinstance(event, Text) and isinstance(cleaned := clean_text(event.text), str):
-            event = Text(cleaned, event.message_ref)
-        waiting = ask_the_team.to_wait(event)
+        waiting = []
+        if isinstance(event, Text):
+            cleaned = clean_text(event.text)
+            if not free_text.tried_to_choose(cleaned) and isinstance(cleaned, str):
+                waiting = ask_the_team.to_wait(replace(event, text=cleaned))
+        else:
+            waiting = ask_the_team.to_wait(event)
         return await self._apply(switch(first, start_args=start_args, pending=waiting))
 
     async def _count_deep_link(self, payload: str) -> None:
@@ -275,16 +285,16 @@ class Turn:
     async def _text_or_media(self, event: Incoming) -> Outcome:
         state = self.state
         assert state is not None  # noqa: S101
-        if self.engine.flows[state.flow].takes_text_in(state.step):
+        if self.engine.flows[state.flow].receives_text_in(state.step):
             return await self._step_reacts(event)
+        waiting = ask_the_team.to_wait(event)
         if isinstance(event, Text) and not state.language_offered:
             other = self.engine.guesser.other_language(event.text, current=state.locale)
             if other is not None:
                 state.language_offered = True
                 log.info("language switch offered person=%s to=%s", self.person.id, other)
-                return switch("switch_language", suggested=other)
+                return switch("switch_language", suggested=other, pending=waiting)
         log.info("unplaced input person=%s kind=%s", self.person.id, type(event).__name__)
-        waiting = ask_the_team.to_wait(event)
         return ask_the_team.offer_to_send(waiting) or free_text.unplaced(self._ctx())
 
     # ------------------------------------------------------------ applying
@@ -293,6 +303,9 @@ class Turn:
         state = self.state
         assert state is not None  # noqa: S101
         match outcome.kind:
+            case "receipt":  # nothing changes, the prompt on screen stays valid
+                body = _joined(outcome.notes)
+                return [Reply(text=body, rtl=self._ctx().t.rtl, receipt_for=outcome.receipt_for)]
             case "go":
                 state.answers.update(outcome.answers)
                 state.step = str(outcome.step)
@@ -314,9 +327,7 @@ class Turn:
         if outcome.kind != "stay" or offered != state.offered:
             state.prompt_token += 1
             state.offered = offered
-        body = RichText(())
-        for part in (*outcome.notes, prompt.text):
-            body = body + part
+        body = _joined((*outcome.notes, prompt.text))
         return [
             Reply(
                 text=body,
@@ -333,6 +344,12 @@ class Turn:
         ask = self.engine.flows[self.state.flow].ask(self.state.step)
         prompt = ask(self._ctx())
         return await prompt if inspect.isawaitable(prompt) else prompt
+
+    def _asks_for_choice(self) -> bool:
+        """Whether choices are on offer and free text does not answer the step."""
+        state = self.state
+        assert state is not None  # noqa: S101
+        return bool(state.offered) and not self.engine.flows[state.flow].takes_text_in(state.step)
 
     def _position_known(self) -> bool:
         assert self.state is not None  # noqa: S101
@@ -354,3 +371,7 @@ class Turn:
             catalogs=engine.catalogs,
             policies=engine.policies,
         )
+
+
+def _joined(parts: tuple[RichText, ...]) -> RichText:
+    return RichText(tuple(paragraph for part in parts for paragraph in part.paragraphs))

@@ -23,13 +23,15 @@ class FlowError(ValueError):
 
 @dataclass(frozen=True)
 class Flow:
-    """`takes_text` names the steps that ask for free text, media or a contact; in every
-    other step such input is handled by the engine's free-text rules."""
+    """`takes_text` names the steps that ask for free text, media or a contact; `keeps_text`
+    the steps that ask for a choice but keep such input aside (to offer it to the team later).
+    In every other step the engine's free-text rules handle it."""
 
     name: str
     start: StrEnum
     steps: Mapping[StrEnum, tuple[Ask, React]]
     takes_text: frozenset[StrEnum] = field(default_factory=frozenset)
+    keeps_text: frozenset[StrEnum] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         step_type = type(self.start)
@@ -37,7 +39,7 @@ class Flow:
         if missing:
             raise FlowError(f"flow {self.name}: steps without ask/on pair: {missing}")
         foreign = [step for step in self.steps if not isinstance(step, step_type)]
-        if foreign or not self.takes_text <= set(self.steps):
+        if foreign or not self.takes_text | self.keeps_text <= set(self.steps):
             raise FlowError(f"flow {self.name}: steps of another flow: {foreign}")
 
     def has_step(self, step: str) -> bool:
@@ -50,4 +52,9 @@ class Flow:
         return self.steps[type(self.start)(step)][1]
 
     def takes_text_in(self, step: str) -> bool:
+        """Whether free text answers the step (so a number or an empty line is text too)."""
         return step in {str(s) for s in self.takes_text}
+
+    def receives_text_in(self, step: str) -> bool:
+        """Whether the step itself gets free text and media, to answer it or to keep them."""
+        return step in {str(s) for s in self.takes_text | self.keeps_text}

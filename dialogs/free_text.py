@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.context import Ctx
 from dialogs.core import Outcome, stay
-from dialogs.validation import MAX_TEXT_CHARS, Rejected
+from dialogs.validation import MAX_TEXT_CHARS, Rejected, typed_number
 
 
 def unplaced(ctx: Ctx) -> Outcome:
@@ -12,6 +12,25 @@ def unplaced(ctx: Ctx) -> Outcome:
     return stay(
         ctx.t.gettext("Thank you! I cannot use this here. Please choose one of the options below.")
     )
+
+
+def tried_to_choose(cleaned: str | Rejected) -> bool:
+    """Whether text where a choice is expected was meant as one: a bare number, or nothing."""
+    if isinstance(cleaned, Rejected):
+        return cleaned.reason == "empty"
+    return typed_number(cleaned) is not None
+
+
+def choice_hint(ctx: Ctx, *, count: int, numbered: bool) -> str:
+    """Asks for one of the choices on screen; where they are numbers to type, names the range."""
+    t = ctx.t
+    hint = t.gettext("Please choose one of the options below.")
+    if not numbered or count < 1:
+        return hint
+    numbers = t.gettext("Type a number from {first} to {last}.").format(
+        first=t.format_number(1), last=t.format_number(count)
+    )
+    return f"{hint} {numbers}"
 
 
 def rejection_note(rejected: Rejected, ctx: Ctx) -> str:

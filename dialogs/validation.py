@@ -27,3 +27,31 @@ def clean_text(raw: str) -> str | Rejected:
     if len(text) > MAX_TEXT_CHARS:
         return Rejected("too_long")
     return text
+
+
+# What may stand around a typed number: a sign, a decimal separator (Arabic's too), a
+# closing dot or bracket ("1.", "2)").
+_NUMBER_MARKS = frozenset("+-−.,٫)")
+# Longer than any choice list; keeps int() of a pasted digit string cheap.
+MAX_NUMBER_CHARS = 12
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    """Text that is nothing but a number. `choice` is its value when it can name a choice
+    (plain digits of any script: "3", "٣", "۳"); None for "-1", "1.", "+2", "²" or "1,5"."""
+
+    choice: int | None
+
+
+def typed_number(text: str) -> TypedNumber | None:
+    """The number a person typed instead of choosing, or None if the text is no number."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_NUMBER_CHARS:
+        return None
+    if stripped.isdecimal():
+        return TypedNumber(int(stripped))
+    has_digit = any(char.isdigit() for char in stripped)
+    if has_digit and all(char.isdigit() or char in _NUMBER_MARKS for char in stripped):
+        return TypedNumber(None)
+    return None

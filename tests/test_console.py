@@ -34,13 +34,16 @@ async def test_a_piped_session_reads_like_a_transcript(app: App) -> None:
     assert transcript.rstrip().endswith("7) Language")
 
 
-async def test_a_number_not_on_screen_is_text(app: App) -> None:
+async def test_a_number_not_on_screen_asks_for_one_that_is(app: App) -> None:
     output = io.StringIO()
     console = ConsoleChannel(app.dialogs, stdin=io.StringIO("/start\n1\n42\n"), stdout=output)
 
     await console.serve()
 
-    assert "Soll ich Ihre Nachricht an das Team senden?" in output.getvalue()
+    assert (
+        "> 42\nBitte wählen Sie eine der Möglichkeiten unten. Geben Sie eine Zahl von 1 bis 7 ein."
+        in (output.getvalue())
+    )
 
 
 def run_cli(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,8 @@
 """A chat in the terminal: replies as plain text, choices as numbers to type.
 
 Works piped too: `printf '/start\\n1\\n' | erstkontakt chat` is a scriptable session.
-A number picks a choice of the last message; `/…` is a command; anything else is text.
+A number (in any script) picks a choice of the last message; `/…` is a command; anything
+else is text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dialogs.commands import parse_command
 from dialogs.core import Chosen, Incoming, PersonRef, Reply, Text
 from dialogs.engine import DialogEngine
 from dialogs.text import Paragraph, RichText
+from dialogs.validation import typed_number
 
 CHANNEL = "console"
 
@@ -56,9 +58,10 @@ class ConsoleChannel:
         if command is not None:
             return command
         token, offered = self._on_screen
-        if line.strip().isdigit() and 1 <= int(line) <= len(offered):
-            return Chosen.from_id(offered[int(line) - 1], token=token)
-        return Text(line)
+        number = typed_number(line)
+        if number is not None and number.choice is not None and 1 <= number.choice <= len(offered):
+            return Chosen.from_id(offered[number.choice - 1], token=token)
+        return Text(line, choices_numbered=True)
 
     def _show(self, reply: Reply) -> None:
         text = render_plain(reply.text)

@@ -1,6 +1,7 @@
 """About the project: a list of topics, each a page from the content files.
 
     TOPICS ──page:<slug>──▶ PAGE ──next──▶ PAGE (the following topic)
+       │                      ├──ask──▶ ask_the_team
        │                      ├──topics──▶ TOPICS
        └──menu──▶ main_menu   └──menu──▶ main_menu
 
@@ -67,12 +68,13 @@ def ask_page(ctx: Ctx) -> Prompt:
 def _page_choices(ctx: Ctx, following: Page | None) -> tuple:
     t = ctx.t
     nav = [
+        choice("nav", "ask", label=t.gettext("Ask the team")),
         choice("nav", "topics", label=t.gettext("All topics")),
         choice("nav", "menu", label=t.gettext("Back to the menu")),
     ]
     if following is not None:
         label = t.gettext("Next: {title}").format(title=following.title)
-        nav.insert(0, choice("nav", "next", label=label))
+        nav.insert(1, choice("nav", "next", label=label))
     return tuple(nav)
 
 
@@ -83,6 +85,8 @@ async def on_page(event: Incoming, ctx: Ctx) -> Outcome:
     match event:
         case Chosen("nav", "next") if current in slugs and slugs.index(current) + 1 < len(slugs):
             return go(Step.PAGE, page=slugs[slugs.index(current) + 1])
+        case Chosen("nav", "ask"):
+            return switch("ask_the_team")
         case Chosen("nav", "topics"):
             return go(Step.TOPICS)
         case Chosen("nav", "menu"):
@@ -91,6 +95,13 @@ async def on_page(event: Incoming, ctx: Ctx) -> Outcome:
             return go(Step.PAGE, page=slug)
         case _:
             return go(Step.TOPICS)
+
+
+def open_page(slug: str, ctx: Ctx) -> Outcome:
+    """Open one page from elsewhere (the menu); the list of topics if it is missing."""
+    if ctx.content.page(ctx.locale, SECTION, slug) is None:
+        return switch(FLOW.name)
+    return switch(FLOW.name, step=Step.PAGE, page=slug)
 
 
 FLOW = Flow(

@@ -1,7 +1,8 @@
 """Ask the team: anyone can send the team a question, in their language, as text, voice
 message, photo or document. Every message is stored before anything else happens.
 
-    WRITE ──text / media──▶ WRITE ("it reached the team"; more messages join the request)
+    WRITE ──text / media──▶ WRITE ("it reached the team"; more messages join the request,
+      │                         each confirmed quietly: a reaction, or a short line)
       ├──privacy──▶ privacy
       └──menu──▶ main_menu
     CONFIRM ──send:yes──▶ WRITE, the messages the flows could not place are stored
@@ -25,6 +26,7 @@ from dialogs.core import (
     Outcome,
     Prompt,
     Text,
+    acknowledge,
     choice,
     finish,
     go,
@@ -89,9 +91,9 @@ async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
                 "file_ref": None,
                 "source_ref": None,
             }
-            return await _store(ctx, [contact])
+            return await _store(ctx, [contact], quietly=True)
         case _ if (message := as_pending(event)) is not None:
-            return await _store(ctx, [message])
+            return await _store(ctx, [message], quietly=True)
         case _:
             return stay(ctx.t.gettext("Thank you! I cannot pass this on. Please write a text."))
 
@@ -122,9 +124,13 @@ async def on_confirm(event: Incoming, ctx: Ctx) -> Outcome:
             return stay()
 
 
-async def _store(ctx: Ctx, waiting: list[Pending]) -> Outcome:
+async def _store(ctx: Ctx, waiting: list[Pending], *, quietly: bool = False) -> Outcome:
+    """Store the messages; a new request gets the full receipt, a follow-up a quiet one
+    (where the person wrote it: a reaction on the message) so that ten messages do not
+    bring ten copies of the same text."""
+    new_request = False
     for message in waiting:
-        await ctx.services.tickets.add_from_person(
+        receipt = await ctx.services.tickets.add_from_person(
             person_id=ctx.person.person_id,
             identity_id=ctx.person.id,
             locale=ctx.locale,
@@ -134,7 +140,13 @@ async def _store(ctx: Ctx, waiting: list[Pending]) -> Outcome:
             source_ref=message["source_ref"],
             now=ctx.clock.now(),
         )
+        new_request |= receipt.new_request
     t = ctx.t
+    if not new_request:
+        sent = t.gettext("✓ Sent to the team.")
+        if quietly:
+            return acknowledge(sent, message_ref=waiting[-1]["source_ref"])
+        return go(Step.WRITE, note=sent, sent=True, pending=[])
     days = ctx.policies.answer_within_working_days
     usually = t.ngettext(
         "The team usually answers within {days} working day.",

@@ -1,6 +1,7 @@
 """First contact: agree on a language, then hand over to the main menu.
 
-    LANGUAGE ──(a language we offer)──▶ main_menu
+    LANGUAGE ──(a language we offer, pressed or typed by name)──▶ main_menu
+       ├──(a number, an empty line)──▶ re-ask with a hint
        └──(anything else)──▶ re-ask; text and media are kept to offer to the team
 
 Every language is listed by its own name. The one the channel hinted at (Telegram's
@@ -15,11 +16,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dialogs.context import Ctx
-from dialogs.core import Chosen, Incoming, Outcome, Prompt, choice, finish, go, stay
+from dialogs.core import Chosen, Incoming, Outcome, Prompt, Text, choice, finish, go, stay
 from dialogs.deep_links import open_link, parse_payload
 from dialogs.flow import Flow
 from dialogs.flows.ask_the_team import as_pending, offer_to_send, waiting_messages, with_waiting
 from dialogs.i18n import language_name
+from dialogs.language_names import language_named
 from dialogs.text import RichText
 
 
@@ -48,16 +50,12 @@ def ask_language(ctx: Ctx) -> Prompt:
 
 
 async def on_language(event: Incoming, ctx: Ctx) -> Outcome:
-    """Store the chosen language and open the main menu in it."""
+    """Store the chosen (or typed) language and open the main menu in it."""
     match event:
         case Chosen("lang", code) if code in ctx.catalogs.locales:
-            await ctx.services.people.set_locale(person_id=ctx.person.person_id, locale=code)
-            confirmed = ctx.translator(code).gettext("Thank you. We will write in English.")
-            link = parse_payload(ctx.answers.get("start_args", ""))
-            opened = link and open_link(link, ctx, note=confirmed, locale=code)
-            written = waiting_messages(ctx.answers)
-            offered = offer_to_send(written, note=confirmed, locale=code)
-            return opened or offered or finish(confirmed, locale=code)
+            return await _agree_on(code, ctx)
+        case Text(text) if (code := language_named(text, ctx.catalogs.locales)) is not None:
+            return await _agree_on(code, ctx)
         case _ if (message := as_pending(event)) is not None:
             again = ctx.t.gettext("Please choose one of the languages below.")
             return go(Step.LANGUAGE, note=again, pending=with_waiting(ctx.answers, message))
@@ -65,9 +63,19 @@ async def on_language(event: Incoming, ctx: Ctx) -> Outcome:
             return stay(ctx.t.gettext("Please choose one of the languages below."))
 
 
+async def _agree_on(code: str, ctx: Ctx) -> Outcome:
+    await ctx.services.people.set_locale(person_id=ctx.person.person_id, locale=code)
+    confirmed = ctx.translator(code).gettext("Thank you. We will write in English.")
+    link = parse_payload(ctx.answers.get("start_args", ""))
+    opened = link and open_link(link, ctx, note=confirmed, locale=code)
+    written = waiting_messages(ctx.answers)
+    offered = offer_to_send(written, note=confirmed, locale=code)
+    return opened or offered or finish(confirmed, locale=code)
+
+
 FLOW = Flow(
     name="first_contact",
     start=Step.LANGUAGE,
     steps={Step.LANGUAGE: (ask_language, on_language)},
-    takes_text=frozenset({Step.LANGUAGE}),
+    keeps_text=frozenset({Step.LANGUAGE}),
 )

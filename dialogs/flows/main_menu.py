@@ -1,8 +1,10 @@
 """The main menu: everything a person can do, one press away.
 
 MENU ──about──▶ about
+  ├──ask──▶ ask_the_team
+  ├──privacy──▶ privacy
   ├──language──▶ first_contact
-  └──(a capability still being built)──▶ MENU, with a "coming soon" note
+  └──(a capability still being built)──▶ about, its topic's page (with "Ask the team")
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 from dialogs.context import Ctx
 from dialogs.core import Chosen, Incoming, Outcome, Prompt, choice, stay, switch
 from dialogs.flow import Flow
+from dialogs.flows import about
 from dialogs.i18n import N_
 from dialogs.text import RichText
 
@@ -30,6 +33,13 @@ OPENS_FLOW = {
     "privacy": "privacy",
     "language": "first_contact",
 }
+# Until their flows are built, these entries open the About page on their topic, from where
+# the team is one press away.
+OPENS_PAGE = {
+    "conversation": "11-cooperation",
+    "trainings": "03-trainings",
+    "bautzen": "07-bautzen",
+}
 
 
 class Step(StrEnum):
@@ -45,16 +55,12 @@ def ask_menu(ctx: Ctx) -> Prompt:
 
 
 async def on_menu(event: Incoming, ctx: Ctx) -> Outcome:
-    """Open the chosen entry's flow, or say that it is coming soon."""
+    """Open the chosen entry's flow, or the About page on its topic."""
     match event:
         case Chosen("menu", key) if key in OPENS_FLOW:
             return switch(OPENS_FLOW[key])
-        case Chosen("menu", _):
-            return stay(
-                ctx.t.gettext(
-                    "This is coming soon. Until then, you can read about the project here."
-                )
-            )
+        case Chosen("menu", key) if key in OPENS_PAGE:
+            return about.open_page(OPENS_PAGE[key], ctx)
         case _:
             return stay()
 

@@ -93,11 +93,34 @@ async def test_a_page_removed_by_staff_meanwhile_leads_back_to_the_list(
     await app.close()
 
 
-async def test_capabilities_still_being_built_say_so_and_keep_the_menu(chat: Chat) -> None:
+@pytest.mark.parametrize(
+    ("entry", "page", "title"),
+    [
+        ("conversation", "11-cooperation", "Starting a cooperation"),
+        ("trainings", "03-trainings", "Training courses"),
+        ("bautzen", "07-bautzen", "Sub-project in Bautzen district"),
+    ],
+)
+async def test_entries_still_being_built_open_their_topic_with_the_team_one_press_away(
+    chat: Chat, entry: str, page: str, title: str
+) -> None:
     await chat.send("/start")
     await chat.choose("lang:en")
 
-    await chat.choose("menu:trainings")
+    await chat.choose(f"menu:{entry}")
 
-    assert chat.text.startswith("This is coming soon.")
-    assert await chat.position() == ("main_menu", "menu")
+    assert chat.text.startswith(title)
+    assert await chat.position() == ("about", "page")
+    assert chat.choice_ids[0] == "nav:ask"
+    await chat.choose("nav:ask")
+    assert await chat.position() == ("ask_the_team", "write")
+
+
+async def test_every_about_page_offers_to_ask_the_team(chat: Chat) -> None:
+    await open_about(chat, "en")
+    slugs = [c for c in chat.choice_ids if c.startswith("page:")]
+
+    for slug in slugs:
+        await chat.choose(slug)
+        assert chat.labels[0] == "Ask the team", slug
+        await chat.choose("nav:topics")

@@ -49,7 +49,8 @@ async def test_a_question_by_text_and_photo_is_stored_in_one_request(app: App, c
         (1, "photo", None),
     ]
     assert await chat.position() == ("ask_the_team", "write")
-    assert chat.text.endswith("You can write more. It all goes to the same request.")
+    assert chat.text == "✓ Sent to the team."
+    assert chat.last.choices == ()
 
 
 async def test_the_privacy_sentence_comes_only_before_the_first_request(chat: Chat) -> None:

@@ -19,7 +19,9 @@ async def test_english_text_in_a_german_conversation_is_offered_english(chat: Ch
     assert chat.text == "It looks like you write in English. Shall we switch?"
     assert chat.labels == ["Yes, switch", "Nein, bei Deutsch bleiben"]
     await chat.choose("lang:en")
-    assert chat.text == "Thank you. We will write in English.\n\nWhat would you like to do?"
+    assert chat.text == (
+        "Thank you. We will write in English.\n\nShall I send your message to the team?"
+    )
 
 
 async def test_the_offer_is_made_once_per_conversation(chat: Chat) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+from functools import cache
 from typing import Any
 
 from tests.fakes.bot_api_chats import ChatMethods, api_method
@@ -13,7 +15,7 @@ from tests.fakes.bot_api_html import (
     strip_text,
     utf16_len,
 )
-from tests.fakes.bot_api_spec import ApiError, Upload, bad_request
+from tests.fakes.bot_api_spec import ApiError, Upload, bad_request, load_spec
 from tests.fakes.bot_api_world import (
     COPIED_KEYS,
     MEDIA_KINDS,
@@ -51,6 +53,13 @@ _FOLDERS = {
     "audio": "music",
     "animation": "animations",
 }
+
+
+@cache
+def standard_reactions() -> frozenset[str]:
+    """The emoji a bot may react with, as the Bot API lists them for ReactionTypeEmoji."""
+    described = load_spec().types["ReactionTypeEmoji"].fields["emoji"].description
+    return frozenset(re.findall(r'"([^"]+)"', described)) - {"emoji"}
 
 
 def format_text(
@@ -255,6 +264,21 @@ class Methods(ChatMethods):
             record = state.messages.get(message_id)
             if record is not None and (record.by_bot or state.bot_is_admin):
                 record.deleted = True
+        return True
+
+    @api_method("setMessageReaction")
+    def set_message_reaction(self, p: dict[str, Any]) -> bool:
+        state = self.writable_chat(p["chat_id"])
+        record = state.messages.get(p["message_id"])
+        if record is None or record.deleted:
+            raise bad_request("message not found")
+        reactions = p.get("reaction") or []
+        if len(reactions) > 1:  # bots, like people without Premium, set one reaction
+            raise bad_request("REACTIONS_TOO_MANY")
+        for reaction in reactions:
+            if reaction["type"] != "emoji" or reaction["emoji"] not in standard_reactions():
+                raise bad_request("REACTION_INVALID")
+        record.reactions = [reaction["emoji"] for reaction in reactions]
         return True
 
     @api_method("sendChatAction")

@@ -103,6 +103,7 @@ class MessageRecord:
     deleted: bool = False
     copied_from: tuple[int, int] | None = None
     service: bool = False
+    reactions: list[str] = field(default_factory=list)
 
     def sent(self) -> SentMessage:
         message = self.message
@@ -316,6 +317,10 @@ class World:
             and not record.service
             and (thread_id is None or record.message.get("message_thread_id") == thread_id)
         ]
+
+    def reactions_on(self, chat_id: int, message_id: int) -> list[str]:
+        """The bot's reactions on a message (a person's message, usually)."""
+        return list(self.chats[chat_id].messages[message_id].reactions)
 
     def unanswered_callback_queries(self) -> list[str]:
         return [key for key, answer in self.callback_answers.items() if answer is None]

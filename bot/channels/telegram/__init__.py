@@ -22,6 +22,7 @@ from aiogram.methods import (
     DeleteWebhook,
     EditMessageText,
     SendMessage,
+    SetMessageReaction,
     SetMyCommands,
     SetWebhook,
 )
@@ -32,6 +33,7 @@ from aiogram.types import (
     ChatMemberUpdated,
     LinkPreviewOptions,
     Message,
+    ReactionTypeEmoji,
     Update,
 )
 from aiohttp import web
@@ -44,6 +46,7 @@ from bot.channels.telegram.updates import (
     CHANNEL,
     incoming_message,
     incoming_press,
+    parse_message_ref,
     person_of,
 )
 from bot.channels.telegram.webhook import webhook_app
@@ -70,6 +73,9 @@ COMMANDS = (
     ("help", N_("Help")),
 )
 DEFAULT_COMMANDS = ("start", "language", "help")
+# "Noted": a receipt that reads the same everywhere (a thumbs-up is rude in some of the
+# regions our people come from). One of the reactions Telegram allows bots.
+RECEIPT_EMOJI = "✍"
 
 
 # A reply's answer from Telegram is the message as sent, which the private chat never reads:
@@ -287,8 +293,12 @@ class TelegramChannel:
     # ------------------------------------------------------------ sending
 
     async def _send(self, chat_id: int, replies: list[Reply], *, pressed: Message | None) -> None:
-        messages = [message for reply in replies for message in render(reply)]
-        in_place = all(reply.in_place for reply in replies)
+        shown = []
+        for reply in replies:
+            if reply.receipt_for is None or not await self._react(reply.receipt_for):
+                shown.append(reply)
+        messages = [message for reply in shown for message in render(reply)]
+        in_place = all(reply.in_place for reply in shown)
         if pressed and in_place and len(messages) == 1 and await self._edit(pressed, messages[0]):
             return
         for message in messages:
@@ -307,6 +317,8 @@ class TelegramChannel:
         """Show the next step in the message that was pressed; False if it cannot be edited."""
         if pressed.text is None:
             return False
+        if message.already_shown_by(pressed):
+            return True
         try:
             await self.delivery.call(
                 EditReply(
@@ -319,10 +331,25 @@ class TelegramChannel:
                 ),
                 chat_id=pressed.chat.id,
             )
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return True
+        except TelegramBadRequest:
             log.info("could not edit the pressed message, sending anew")
+            return False
+        return True
+
+    async def _react(self, message_ref: str) -> bool:
+        """A quiet receipt: a reaction on the person's message; False if it cannot be set."""
+        chat_id, message_id = parse_message_ref(message_ref)
+        try:
+            await self.delivery.call(
+                SetMessageReaction(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reaction=[ReactionTypeEmoji(emoji=RECEIPT_EMOJI)],
+                ),
+                chat_id=chat_id,
+            )
+        except TelegramBadRequest:
+            log.info("could not react to a message, answering in words")
             return False
         return True
 

@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.channels.telegram import callback
 from dialogs.core import Choice, Reply
@@ -23,10 +23,31 @@ TEXT_LIMIT = 4096
 _BREAKS = (re.compile(r"\n"), re.compile(r"(?<=[.!?؟。])\s"), re.compile(r"\s"))
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+
+    @property
+    def visible_text(self) -> str:
+        """The text as Telegram shows it (every piece of text in `html` is escaped)."""
+        return html.unescape(_TAG.sub("", self.html)).strip()
+
+    def already_shown_by(self, message: Message) -> bool:
+        """Whether `message` shows this text and keyboard already, so that editing it would
+        change nothing (Telegram answers such an edit with 400 "message is not modified").
+        Formatting is not compared: one reply always renders it the same way."""
+        return (message.text or "").strip() == self.visible_text and _buttons(
+            message.reply_markup
+        ) == _buttons(self.keyboard)
+
+
+def _buttons(markup: InlineKeyboardMarkup | None) -> list[list[tuple[str, str | None]]]:
+    rows = markup.inline_keyboard if markup is not None else []
+    return [[(button.text, button.callback_data) for button in row] for row in rows]
 
 
 def utf16_len(text: str) -> int:

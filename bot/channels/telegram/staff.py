@@ -11,15 +11,11 @@ from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendM
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.channels.telegram.updates import parse_message_ref
 from bot.staff_inbox import DeliveryFailed, PersonGone
 from storage.services.staff_topics import Recipient
 
 TOPIC_NAME_LIMIT = 128  # https://core.telegram.org/bots/api#createforumtopic
-
-
-def _message_id(ref: str) -> tuple[int, int]:
-    chat_id, _, message_id = ref.partition("/")
-    return int(chat_id), int(message_id)
 
 
 def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
@@ -68,7 +64,7 @@ class TelegramStaffChat:
         reply = None
         if reply_to is not None:
             reply = ReplyParameters(
-                message_id=_message_id(reply_to)[1], allow_sending_without_reply=True
+                message_id=parse_message_ref(reply_to)[1], allow_sending_without_reply=True
             )
         sent = await self._call(
             SendMessage(
@@ -92,7 +88,7 @@ class TelegramStaffChat:
             text = payload.get("text") or f"({payload['kind']})"
             return [await self.say(thread_id, f"{heading}\n\n{text}" if heading else text)]
         sent = [await self.say(thread_id, heading)] if heading else []
-        from_chat, message_id = _message_id(source)
+        from_chat, message_id = parse_message_ref(source)
         copied = await self._call(
             CopyMessage(
                 chat_id=self.chat_id,
@@ -130,7 +126,7 @@ class TelegramPeople:
                 )
                 return
             await self._send(SendMessage(chat_id=chat_id, text=heading, parse_mode="HTML"), chat_id)
-            from_chat, message_id = _message_id(payload["source_ref"])
+            from_chat, message_id = parse_message_ref(payload["source_ref"])
             await self._send(
                 CopyMessage(chat_id=chat_id, from_chat_id=from_chat, message_id=message_id),
                 chat_id,

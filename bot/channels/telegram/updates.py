@@ -30,6 +30,12 @@ def message_ref(message: Message) -> str:
     return f"{message.chat.id}/{message.message_id}"
 
 
+def parse_message_ref(ref: str) -> tuple[int, int]:
+    """The chat id and message id that `message_ref` wrote into a ref."""
+    chat_id, _, message_id = ref.partition("/")
+    return int(chat_id), int(message_id)
+
+
 def incoming_message(message: Message) -> Incoming:
     if message.text is not None:
         command = parse_command(message.text) if message.text.startswith("/") else None
