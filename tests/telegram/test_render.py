@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 
+import aiohttp
 import pytest
+from aiogram.types import Message
 
 from bot.channels.telegram import callback
 from bot.channels.telegram.render import TEXT_LIMIT, render, split_html, utf16_len
 from dialogs.core import Chosen, Reply, choice
 from dialogs.text import Paragraph, RichText, Span
+from tests.fakes.bot_api import TOKEN, FakeBotApi
 
 
 def visible(fragment: str) -> str:
@@ -133,3 +136,29 @@ def test_in_right_to_left_replies_links_and_numbers_read_left_to_right() -> None
     assert "\u206601575 5520787\u2069" in message.html
     assert "\u2066a@b.de\u2069" in message.html
     assert "\u2066" not in same.html
+
+
+async def test_a_message_that_shows_a_reply_already_is_known_not_to_need_an_edit() -> None:
+    """Compared with the message as Telegram (the fake) stored it from the rendered HTML."""
+    text = RichText.heading("Kontakte & <Adressen>") + RichText.plain("Rufen Sie an: 0351 1234")
+    reply = Reply(text=text, choices=(choice("nav", "menu", label="Menü"),), token=3, rtl=False)
+    [outgoing] = render(reply)
+    async with FakeBotApi() as fake:
+        fake.add_user(3003, "Amal")
+        params = {
+            "chat_id": 3003,
+            "text": outgoing.html,
+            "parse_mode": "HTML",
+            "reply_markup": outgoing.keyboard.model_dump(exclude_none=True),
+        }
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"{fake.url}/bot{TOKEN}/sendMessage", json=params) as response,
+        ):
+            shown = Message.model_validate((await response.json())["result"])
+
+    assert outgoing.already_shown_by(shown)
+    [other_token] = render(Reply(text=text, choices=reply.choices, token=4))
+    assert not other_token.already_shown_by(shown)
+    [other_text] = render(Reply(text=RichText.plain("Andere"), choices=reply.choices, token=3))
+    assert not other_text.already_shown_by(shown)

@@ -414,3 +414,18 @@ async def test_the_start_says_what_the_staff_chat_lacks(
     messages = [record.getMessage() for record in caplog.get_records("setup")]
 
     assert any("has no topics: one message per request" in m for m in messages)
+
+
+async def test_answers_never_rename_a_topic_to_the_name_it_has(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "When is the next training?")
+    thread_id, _ = topic(fake)
+
+    for text in ("First answer", "Second answer", "Third answer"):
+        await staff[0].write(thread_id, text)
+
+    renames = fake.calls("editForumTopic")
+    assert [call.ok for call in renames] == [True]
+    assert topic(fake)[1]["name"].endswith("· beantwortet")

@@ -33,25 +33,28 @@ class TelegramStaffChat:
         self._delivery = delivery
         self.chat_id = chat_id
         self.forum = True  # until the check at start says otherwise
+        # The name each topic was last given, so that a rename to the same name is not sent
+        # (Telegram refuses it). Only a saving: after a restart, the refusal is still expected.
+        self._topic_names: dict[int, str] = {}
 
     async def open_topic(self, name: str) -> int:
-        topic = await self._call(
-            CreateForumTopic(chat_id=self.chat_id, name=name[:TOPIC_NAME_LIMIT])
-        )
+        name = name[:TOPIC_NAME_LIMIT]
+        topic = await self._call(CreateForumTopic(chat_id=self.chat_id, name=name))
+        self._topic_names[topic.message_thread_id] = name
         return topic.message_thread_id
 
     async def rename_topic(self, thread_id: int, name: str) -> None:
+        name = name[:TOPIC_NAME_LIMIT]
+        if self._topic_names.get(thread_id) == name:
+            return
         try:
             await self._call(
-                EditForumTopic(
-                    chat_id=self.chat_id,
-                    message_thread_id=thread_id,
-                    name=name[:TOPIC_NAME_LIMIT],
-                )
+                EditForumTopic(chat_id=self.chat_id, message_thread_id=thread_id, name=name)
             )
         except DeliveryFailed as error:
             if "TOPIC_NOT_MODIFIED" not in str(error):
                 raise
+        self._topic_names[thread_id] = name
 
     async def say(
         self,
