@@ -33,6 +33,22 @@ async def test_follow_ups_get_a_reaction_not_the_receipt_again(
         assert fake.reactions_on(person.id, call.params["message_id"]) == ["✍"]
 
 
+async def test_where_no_reaction_can_be_set_a_short_line_says_it_arrived(
+    telegram: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    await person.press("Ask the team")
+    await person.send("A question")
+    fake.fail_next("setMessageReaction", code=400, description="Bad Request: REACTION_INVALID")
+
+    await person.send("And one more thing")
+
+    assert person.last.text == "✓ Sent to the team."
+    assert person.last.buttons == []
+
+
 async def call(fake: FakeBotApi, method: str, **params: Any) -> dict[str, Any]:
     async with (
         aiohttp.ClientSession() as session,
