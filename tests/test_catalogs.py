@@ -49,8 +49,10 @@ EXPECTED_LOCALES = set(PLURAL_FORMS)
 
 
 def read(po: Path):
+    """A catalog; the template has no locale (its folder is the checkout's, named anything)."""
+    locale = po.parent.parent.name if po.suffix == ".po" else None
     with po.open("rb") as handle:
-        return read_po(handle, locale=po.parent.parent.name)
+        return read_po(handle, locale=locale)
 
 
 def fields(text: str) -> set[str]:
