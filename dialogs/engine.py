@@ -249,13 +249,11 @@ class Turn:
         start_args = event.args if isinstance(event, Command) and event.name == "start" else ""
         # Nothing a person sends is lost: a first message is offered to the team once the
         # language is agreed.
-        waiting = []
+        waiting = ask_the_team.to_wait(event)
         if isinstance(event, Text):
             cleaned = clean_text(event.text)
-            if not free_text.tried_to_choose(cleaned) and isinstance(cleaned, str):
-                waiting = ask_the_team.to_wait(replace(event, text=cleaned))
-        else:
-            waiting = ask_the_team.to_wait(event)
+            keep = isinstance(cleaned, str) and not free_text.tried_to_choose(cleaned)
+            waiting = ask_the_team.to_wait(replace(event, text=cleaned)) if keep else []
         return await self._apply(switch(first, start_args=start_args, pending=waiting))
 
     async def _count_deep_link(self, payload: str) -> None:

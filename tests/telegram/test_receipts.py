@@ -8,16 +8,21 @@ import aiohttp
 import pytest
 
 from tests.fakes.bot_api import TOKEN, FakeBotApi
-from tests.telegram.conftest import TelegramApp
+from tests.telegram.conftest import Person, TelegramApp
+
+
+async def writing_to_the_team(person_factory) -> Person:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    await person.press("Ask the team")
+    return person
 
 
 async def test_follow_ups_get_a_reaction_not_the_receipt_again(
     telegram: TelegramApp, fake: FakeBotApi, person_factory
 ) -> None:
-    person = person_factory(language_code="en")
-    await person.send("/start")
-    await person.press("English")
-    await person.press("Ask the team")
+    person = await writing_to_the_team(person_factory)
     sent_before = len(person.messages)
 
     for number in range(10):
@@ -36,10 +41,7 @@ async def test_follow_ups_get_a_reaction_not_the_receipt_again(
 async def test_where_no_reaction_can_be_set_a_short_line_says_it_arrived(
     telegram: TelegramApp, fake: FakeBotApi, person_factory
 ) -> None:
-    person = person_factory(language_code="en")
-    await person.send("/start")
-    await person.press("English")
-    await person.press("Ask the team")
+    person = await writing_to_the_team(person_factory)
     await person.send("A question")
     fake.fail_next("setMessageReaction", code=400, description="Bad Request: REACTION_INVALID")
 
