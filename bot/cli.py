@@ -1,4 +1,5 @@
-"""`erstkontakt run | chat | migrate`: loads the settings, builds the App, serves.
+"""`erstkontakt run | chat | migrate | requests | qr`: loads the settings, builds the App,
+serves.
 
 aiogram is imported only where Telegram is used, so the console chat starts fast.
 """
@@ -43,19 +44,32 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+DESCRIPTION = (
+    "Erstkontakt, the assistant of the project »Diversität in Institutionen der "
+    "Migrationsgesellschaft«. Settings come from the environment (and a .env file)."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="erstkontakt", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "run", help="serve: Telegram when TELEGRAM_BOT_TOKEN is set, else the console"
-    )
-    chat = commands.add_parser("chat", help="chat in this terminal")
+    parser = argparse.ArgumentParser(prog="erstkontakt", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+
+    command("run", "serve: Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat")
+    chat = command("chat", "chat in this terminal")
     chat.add_argument("--as", dest="name", default="local", help="who you are in the chat")
-    commands.add_parser("migrate", help="bring the database to the newest migration")
-    requests = commands.add_parser("requests", help="requests to the team")
-    requests.add_argument("action", choices=["list"])
-    requests.add_argument("--limit", type=int, default=50)
-    qr = commands.add_parser("qr", help="a QR code (PNG and SVG) of a deep link, for posters")
+    command("migrate", "bring the database to the newest migration")
+    requests = command("requests", "list the requests to the team")
+    requests.add_argument("action", choices=["list"], help="what to do")
+    requests.add_argument("--limit", type=int, default=50, help="show at most this many")
+    qr = command("qr", "a QR code (PNG and SVG) of a deep link, for posters")
     qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
     qr.add_argument("--out", type=Path, default=Path(), help="folder for the files")
     return parser

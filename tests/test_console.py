@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.app import App
 from bot.channels.console import ConsoleChannel
@@ -134,3 +137,27 @@ def test_a_reader_that_stops_early_ends_the_chat_quietly(tmp_path: Path) -> None
     assert first_line == b"> /start\n"
     assert b"Traceback" not in errors
     assert chat.returncode == 0
+
+
+def test_the_help_lists_every_command_with_one_line_and_no_note_for_developers(
+    tmp_path: Path,
+) -> None:
+    result = run_cli(tmp_path, "", "--help")
+
+    assert result.returncode == 0, result.stderr
+    for command in ("run", "chat", "migrate", "requests", "qr"):
+        assert re.search(rf"^    {command} +\S", result.stdout, re.MULTILINE), command
+    assert "aiogram" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [("chat", "(default: local)"), ("requests", "(default: 50)"), ("qr", "(default: .)")],
+)
+def test_every_command_explains_itself_with_its_defaults(
+    tmp_path: Path, command: str, shown: str
+) -> None:
+    result = run_cli(tmp_path, "", command, "--help")
+
+    assert result.returncode == 0, result.stderr
+    assert shown in result.stdout
