@@ -85,20 +85,10 @@ async def test_the_fake_refuses_a_reaction_on_a_message_that_does_not_exist(
     fake.add_user(2003, "Amal")
     fake.message_update({"id": 2003, "first_name": "Amal"}, "hello")
 
-    answer = await call(
-        fake,
-        "setMessageReaction",
-        chat_id=2003,
-        message_id=99,
-        reaction=[{"type": "emoji", "emoji": "✍"}],
-    )
-    good = await call(
-        fake,
-        "setMessageReaction",
-        chat_id=2003,
-        message_id=1,
-        reaction=[{"type": "emoji", "emoji": "✍"}],
-    )
+    noted = [{"type": "emoji", "emoji": "✍"}]
+
+    answer = await call(fake, "setMessageReaction", chat_id=2003, message_id=99, reaction=noted)
+    good = await call(fake, "setMessageReaction", chat_id=2003, message_id=1, reaction=noted)
 
     assert answer["description"] == "Bad Request: message not found"
     assert good == {"ok": True, "result": True}
