@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 DESCRIPTION = (
-    "Erstkontakt, the assistant of the project »Diversität in Institutionen der "
-    "Migrationsgesellschaft«. Settings come from the environment (and a .env file)."
+    "Erstkontakt, the assistant of the project “Diversität in Institutionen der "
+    "Migrationsgesellschaft”. Settings come from the environment (and a .env file)."
 )
 
 

@@ -396,14 +396,13 @@ class StaffInbox:
     def _card(self, recipient: Recipient, payload: dict[str, Any]) -> str:
         t = self._staff_t
         locale = str(payload.get("locale") or recipient.locale or DEFAULT_LOCALE)
+        now = self._clock.now()
         return "\n".join(
             (
                 t.gettext("New request #{person}").format(person=recipient.person_id),
                 t.gettext("Language: {language}").format(language=language_name(locale)),
                 t.gettext("Channel: {channel}").format(channel=recipient.channel),
-                t.gettext("Since: {when}").format(
-                    when=t.format_datetime(self._clock.now(), "short")
-                ),
+                t.gettext("Since: {when}").format(when=t.format_moment(now, now=now)),
                 t.gettext("Write here to answer. #note … stays internal; /close ends the request."),
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from dialogs.content import PROJECT_NAME
 from dialogs.context import Ctx
 from dialogs.core import Command, Outcome, stay, switch
 from dialogs.deep_links import open_link, parse_payload
@@ -56,9 +57,9 @@ def help_text(ctx: Ctx) -> RichText:
         "\n".join(
             (
                 t.gettext(
-                    "I am the assistant of the project »Diversität in Institutionen der "
-                    "Migrationsgesellschaft«. Choose an option below, or use a command:"
-                ),
+                    "I am the assistant of the project {project}. "
+                    "Choose an option below, or use a command:"
+                ).format(project=t.quoted(PROJECT_NAME)),
                 t.gettext("/menu - the main menu"),
                 t.gettext("/language - change the language"),
                 t.gettext("/cancel - stop what you are doing"),

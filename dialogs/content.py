@@ -14,6 +14,8 @@ from pathlib import Path
 from dialogs.text import MarkupError, RichText
 from storage.clock import Clock
 
+# The project's own name stays German in every language (locales/README.md).
+PROJECT_NAME = "Diversität in Institutionen der Migrationsgesellschaft"
 MAX_TITLE_CHARS = 48
 RECHECK_AFTER = timedelta(seconds=2)
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from dialogs import commands, free_text
+from dialogs import bidi, commands, free_text
 from dialogs.content import ContentLibrary
 from dialogs.context import Ctx, Policies
 from dialogs.core import (
@@ -303,7 +303,7 @@ class Turn:
         match outcome.kind:
             case "receipt":  # nothing changes, the prompt on screen stays valid
                 body = _joined(outcome.notes)
-                return [Reply(text=body, rtl=self._ctx().t.rtl, receipt_for=outcome.receipt_for)]
+                return [self._for_reader(Reply(text=body, receipt_for=outcome.receipt_for))]
             case "go":
                 state.answers.update(outcome.answers)
                 state.step = str(outcome.step)
@@ -326,16 +326,22 @@ class Turn:
             state.prompt_token += 1
             state.offered = offered
         body = _joined((*outcome.notes, prompt.text))
-        return [
-            Reply(
-                text=body,
-                choices=prompt.choices,
-                token=state.prompt_token,
-                rtl=self._ctx().t.rtl,
-                in_place=outcome.in_place,
-                columns=prompt.columns,
-            )
-        ]
+        reply = Reply(
+            text=body,
+            choices=prompt.choices,
+            token=state.prompt_token,
+            in_place=outcome.in_place,
+            columns=prompt.columns,
+        )
+        return [self._for_reader(reply)]
+
+    def _for_reader(self, reply: Reply) -> Reply:
+        """A right-to-left reply carries its direction marks and isolates, the same on
+        every channel."""
+        assert self.state is not None  # noqa: S101
+        if not self.engine.catalogs.translator(self.state.locale).rtl:
+            return reply
+        return replace(reply, text=bidi.right_to_left(reply.text), rtl=True)
 
     async def _prompt(self) -> Prompt:
         assert self.state is not None  # noqa: S101

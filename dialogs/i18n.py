@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from dialogs import bidi
 from storage.clock import BERLIN
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,25 @@ def language_name(code: str) -> str:
 
 # English readers here live in Germany: dates day before month, times on a 24-hour clock.
 _DATES_OF = {"en": "en_DE"}
+# German writes "9:00 Uhr" (DIN 5008) where CLDR's short time gives "09:00".
+_CLOCK = {"de": "H:mm 'Uhr'"}
+# CLDR's quotation marks (common/main/*.xml, <delimiters>), which Babel does not carry:
+# the outer pair, then the pair for a quote inside a quote.
+QUOTES = {
+    "de": ("„", "“", "‚", "‘"),
+    "en": ("“", "”", "‘", "’"),
+    "uk": ("«", "»", "„", "“"),
+    "ru": ("«", "»", "„", "“"),
+    "ar": ("”", "“", "’", "‘"),
+    "fa": ("«", "»", "‹", "›"),
+    "ps": ("”", "“", "’", "‘"),
+    "tr": ("“", "”", "‘", "’"),
+    "ku": ("“", "”", "‘", "’"),
+    "es": ("«", "»", "“", "”"),
+    "pl": ("„", "”", "«", "»"),
+    "vi": ("“", "”", "‘", "’"),
+    "hsb": ("„", "“", "‚", "‘"),
+}
 
 
 def babel_locale(code: str, *, dates: bool = False) -> Locale:
@@ -106,11 +126,16 @@ class Translator:
 
     def isolate(self, value: str) -> str:
         """A name or other value of unknown direction, kept in order inside RTL text."""
-        return f"\u2068{value}\u2069" if self.rtl else value
+        return bidi.isolated(value) if self.rtl else value
 
     def ltr(self, value: str) -> str:
-        """A time, phone number or address that must read left to right inside RTL text."""
-        return f"\u2066{value}\u2069" if self.rtl else value
+        """A phone number or address that must read left to right inside RTL text."""
+        return bidi.isolated(value, bidi.LRI) if self.rtl else value
+
+    def quoted(self, text: str) -> str:
+        """`text` in this language's quotation marks, e.g. „…“ in German, «…» in Persian."""
+        start, end, *_ = QUOTES[self.locale.split("@")[0]]
+        return f"{start}{self.isolate(text)}{end}"
 
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -125,14 +150,25 @@ class Translator:
         """Grouped for the locale, always in Latin digits."""
         return format_decimal(number, locale=self._babel, numbering_system="latn")
 
-    def format_datetime(self, moment: datetime, style: str = "medium") -> str:
-        return format_datetime(moment, style, tzinfo=BERLIN, locale=self._dates)
+    def format_moment(self, moment: datetime, *, now: datetime) -> str:
+        """A day and time in Europe/Berlin as a reader of this language writes them:
+        "heute, 9:00 Uhr", "tomorrow, 09:00", "Montag, 7. Dezember 2026, 9:00 Uhr".
 
-    def format_date(self, moment: datetime, style: str = "long") -> str:
-        return format_date(moment.astimezone(BERLIN), style, locale=self._dates)
-
-    def format_time(self, moment: datetime, style: str = "short") -> str:
-        return format_time(moment, style, tzinfo=BERLIN, locale=self._dates)
+        The result is isolated in the language's own direction, ready to go into a sentence.
+        """
+        local = moment.astimezone(BERLIN)
+        clock = format_time(
+            local, _CLOCK.get(self.locale.split("@")[0], "short"), locale=self._dates
+        )
+        match (local.date() - now.astimezone(BERLIN).date()).days:
+            case 0:
+                day = self.pgettext("day", "today")
+            case 1:
+                day = self.pgettext("day", "tomorrow")
+            case _:
+                day = format_date(local, "full", locale=self._dates)
+        joined = str(self._dates.datetime_formats["medium"]).format(clock, day)
+        return bidi.isolated(joined, bidi.RLI) if self.rtl else joined
 
 
 class Catalogs:

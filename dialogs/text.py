@@ -83,22 +83,6 @@ class RichText:
     def plain_text(self) -> str:
         return "\n\n".join(p.plain for p in self.paragraphs)
 
-    def links_left_to_right(self) -> RichText:
-        """For right-to-left readers: phone numbers, e-mail addresses and web links kept in
-        left-to-right order inside the sentence (LRI … PDI), so they are not shown reversed."""
-        return RichText(
-            tuple(
-                Paragraph(
-                    tuple(
-                        Span(f"\u2066{s.text}\u2069", s.style, s.href) if s.style == "link" else s
-                        for s in paragraph.spans
-                    ),
-                    paragraph.kind,
-                )
-                for paragraph in self.paragraphs
-            )
-        )
-
 
 def _parse_inline(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []

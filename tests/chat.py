@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dialogs import bidi
 from dialogs.commands import parse_command
 from dialogs.core import Chosen, Incoming, MediaKind, MediaReceived, PersonRef, Reply, Text
 from dialogs.engine import DialogEngine
@@ -57,6 +58,11 @@ class Chat:
 
     @property
     def text(self) -> str:
+        """The last reply's text as read, without the invisible direction marks."""
+        return "".join(c for c in self.raw_text if c not in bidi.CONTROLS)
+
+    @property
+    def raw_text(self) -> str:
         return self.last.text.plain_text
 
     @property

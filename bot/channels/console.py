@@ -11,6 +11,7 @@ import asyncio
 import sys
 from typing import TextIO
 
+from dialogs import bidi
 from dialogs.commands import parse_command
 from dialogs.core import Chosen, Incoming, PersonRef, Reply, Text
 from dialogs.engine import DialogEngine
@@ -66,7 +67,8 @@ class ConsoleChannel:
     def _show(self, reply: Reply) -> None:
         text = render_plain(reply.text)
         lines = [text] if text else []
-        lines += [f"  {n}) {c.label}" for n, c in enumerate(reply.choices, start=1)]
+        mark = bidi.RLM if reply.rtl else ""
+        lines += [f"{mark}  {n}) {c.label}" for n, c in enumerate(reply.choices, start=1)]
         self._stdout.write("\n".join(lines) + "\n\n")
         self._stdout.flush()
         if reply.choices:

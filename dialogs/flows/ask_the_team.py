@@ -166,8 +166,10 @@ def _after_hours(ctx: Ctx, arrived: str) -> RichText:
     now = ctx.clock.now()
     if hours is None or hours.is_open(now):
         return RichText.plain(arrived)
-    back = ctx.t.gettext("The team is not at work now. It will read your message from {when}.")
-    when = ctx.t.ltr(ctx.t.format_datetime(hours.next_opening(now), "short"))
+    back = ctx.t.gettext(
+        "The team is not at work now. It will read your message when it is back: {when}."
+    )
+    when = ctx.t.format_moment(hours.next_opening(now), now=now)
     urgent = ctx.content.pages(ctx.locale, "urgent")
     note = RichText.plain(f"{arrived}\n\n{back.format(when=when)}")
     return note + (urgent[0].body if urgent else RichText(()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dialogs.content import PROJECT_NAME
 from dialogs.context import Ctx
 from dialogs.core import Chosen, Incoming, Outcome, Prompt, Text, choice, finish, go, stay
 from dialogs.deep_links import open_link, parse_payload
@@ -38,9 +39,8 @@ def ask_language(ctx: Ctx) -> Prompt:
         t.gettext("Hello, {name}!").format(name=t.isolate(name)) if name else t.gettext("Hello!")
     )
     introduction = t.gettext(
-        "I am the assistant of the project »Diversität in Institutionen der "
-        "Migrationsgesellschaft« in Saxony. Which language shall we use?"
-    )
+        "I am the assistant of the project {project} in Saxony. Which language shall we use?"
+    ).format(project=t.quoted(PROJECT_NAME))
     greeting = f"{hello} {introduction}"
     return Prompt(
         text=RichText.plain(greeting),

@@ -125,19 +125,6 @@ def test_callback_data_we_never_made_is_a_choice_nobody_offered(data: str | None
     assert chosen.token == -1
 
 
-def test_in_right_to_left_replies_links_and_numbers_read_left_to_right() -> None:
-    text = RichText.from_markdown(
-        "هاتف [01575 5520787](tel:+4915755520787) أو [a@b.de](mailto:a@b.de)"
-    )
-
-    [message] = render(Reply(text=text, rtl=True))
-    [same] = render(Reply(text=text, rtl=False))
-
-    assert "\u206601575 5520787\u2069" in message.html
-    assert "\u2066a@b.de\u2069" in message.html
-    assert "\u2066" not in same.html
-
-
 async def test_a_message_that_shows_a_reply_already_is_known_not_to_need_an_edit() -> None:
     """Compared with the message as Telegram (the fake) stored it from the rendered HTML."""
     text = RichText.heading("Kontakte & <Adressen>") + RichText.plain("Rufen Sie an: 0351 1234")

@@ -56,8 +56,7 @@ def utf16_len(text: str) -> int:
 
 def render(reply: Reply, *, limit: int = TEXT_LIMIT) -> list[OutgoingMessage]:
     """One reply as one or more messages; the keyboard goes with the last one."""
-    text = reply.text.links_left_to_right() if reply.rtl else reply.text
-    chunks = split_html(text, limit=limit) or ["…"]
+    chunks = split_html(reply.text, limit=limit) or ["…"]
     keyboard = keyboard_for(reply.choices, reply.token, reply.columns) if reply.choices else None
     *first, last = chunks
     return [*(OutgoingMessage(chunk) for chunk in first), OutgoingMessage(last, keyboard)]
