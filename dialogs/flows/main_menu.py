@@ -22,7 +22,7 @@ ENTRIES = (
     ("about", N_("About the project")),
     ("conversation", N_("Book an initial conversation")),
     ("trainings", N_("Trainings")),
-    ("bautzen", N_("Take part in Landkreis Bautzen")),
+    ("bautzen", N_("Take part in the district of Bautzen")),
     ("ask", N_("Ask the team")),
     ("privacy", N_("Privacy")),
     ("language", N_("Language")),

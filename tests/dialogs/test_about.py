@@ -87,18 +87,32 @@ async def test_a_page_removed_by_staff_meanwhile_leads_back_to_the_list(
     await chat.choose("nav:next")
 
     assert await chat.position() == ("about", "page")
-    assert chat.text.startswith("Training courses")
+    assert chat.text.startswith("Trainings")
     await chat.choose("nav:topics")
     assert "page:02-process-accompaniment" not in chat.choice_ids
     await app.close()
+
+
+async def test_the_english_menu_and_topics_call_the_same_things_by_the_same_names(
+    chat: Chat,
+) -> None:
+    await chat.send("/start")
+    await chat.choose("lang:en")
+    menu = dict(zip(chat.choice_ids, chat.labels, strict=True))
+    await chat.choose("menu:about")
+    topics = dict(zip(chat.choice_ids, chat.labels, strict=True))
+
+    assert menu["menu:trainings"] == topics["page:03-trainings"] == "Trainings"
+    assert "the district of Bautzen" in menu["menu:bautzen"]
+    assert "the district of Bautzen" in topics["page:07-bautzen"]
 
 
 @pytest.mark.parametrize(
     ("entry", "page", "title"),
     [
         ("conversation", "11-cooperation", "Starting a cooperation"),
-        ("trainings", "03-trainings", "Training courses"),
-        ("bautzen", "07-bautzen", "Sub-project in Bautzen district"),
+        ("trainings", "03-trainings", "Trainings"),
+        ("bautzen", "07-bautzen", "Sub-project in the district of Bautzen"),
     ],
 )
 async def test_entries_still_being_built_open_their_topic_with_the_team_one_press_away(
@@ -124,3 +138,16 @@ async def test_every_about_page_offers_to_ask_the_team(chat: Chat) -> None:
         await chat.choose(slug)
         assert chat.labels[0] == "Ask the team", slug
         await chat.choose("nav:topics")
+
+
+@pytest.mark.parametrize(
+    ("locale", "named", "misread"),
+    [("en", "your Telegram ID", "Telegram number"), ("de", "Ihre Telegram-ID", "Telegram-Nummer")],
+)
+def test_the_privacy_page_names_the_telegram_id_not_a_number(
+    locale: str, named: str, misread: str
+) -> None:
+    [page] = ContentLibrary(LOCALES_DIR, clock=ManualClock()).pages(locale, "privacy")
+
+    assert named in page.body.plain_text
+    assert misread not in page.body.plain_text
