@@ -87,7 +87,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             await _list_requests(app, args.limit)
             return 0
         if args.command == "run" and settings.telegram_bot_token:
-            from bot.channels.telegram import TelegramChannel
+            from bot.channels.telegram import CannotStart, TelegramChannel
 
             if settings.staff_chat_id is None:
                 log.warning(
@@ -100,7 +100,11 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             # process: exempt them from the collector, whose full passes over them took
             # over 100 ms, a stall every person waiting at that moment would feel.
             gc.freeze()
-            await _until_terminated(channel.serve())
+            try:
+                await _until_terminated(channel.serve())
+            except CannotStart as error:
+                print(f"erstkontakt: {error}", file=sys.stderr)
+                return 1
             return 0
         from bot.channels.console import ConsoleChannel
 

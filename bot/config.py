@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -53,6 +54,23 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _a_bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d+:[\w-]+", value):
+            raise ValueError(
+                "expected the token @BotFather gave: digits, a colon, then letters and digits"
+            )
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _an_api_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"expected a web address like {TELEGRAM_API}")
+        return value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod

@@ -6,7 +6,15 @@ import logging
 import sys
 
 # Transport loggers may print request URLs, and Telegram's carry the bot token.
-_QUIET = ("aiohttp.access", "aiohttp.client", "aiogram.event", "sqlalchemy", "alembic")
+_QUIET = (
+    "aiohttp.access",
+    "aiohttp.client",
+    "aiogram.event",
+    "sqlalchemy",
+    "alembic",
+    "aiosqlite",  # at DEBUG, every statement with its parameters: personal data
+    "asyncio",
+)
 
 
 def configure_logging(level: str = "INFO") -> None:

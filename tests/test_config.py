@@ -51,6 +51,10 @@ def test_admin_ids_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -
         ("DATABASE_URL", "sqlite://", "DATABASE_URL: SQLite needs a file"),
         ("DATABASE_URL", "sqlite:///:memory:", "DATABASE_URL: SQLite needs a file"),
         ("WEBHOOK_URL", "https://example.org/hook", "WEBHOOK_SECRET: required when WEBHOOK_URL"),
+        ("TELEGRAM_BOT_TOKEN", "bad", "TELEGRAM_BOT_TOKEN: expected the token @BotFather gave"),
+        ("TELEGRAM_BOT_TOKEN", "12 3:ab", "TELEGRAM_BOT_TOKEN: expected the token @BotFather"),
+        ("TELEGRAM_API_BASE", "notaurl", "TELEGRAM_API_BASE: expected a web address like https"),
+        ("TELEGRAM_API_BASE", "ftp://x.org", "TELEGRAM_API_BASE: expected a web address"),
     ],
 )
 def test_a_malformed_value_stops_with_one_line_naming_it(
@@ -70,8 +74,14 @@ def test_a_malformed_value_stops_with_one_line_naming_it(
 
 
 def test_the_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "x" * 5000)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:" + "x" * 5000)
     assert load_settings().telegram_bot_token
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456 secret-part")
+
+    with pytest.raises(SettingsError) as stopped:
+        load_settings()
+
+    assert "secret-part" not in str(stopped.value)
 
 
 @pytest.mark.parametrize(

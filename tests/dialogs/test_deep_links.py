@@ -41,7 +41,9 @@ async def test_a_new_person_gets_the_picker_then_the_linked_page(app: App, chat:
 
     await chat.choose("lang:en")
 
-    assert chat.text.startswith("Thank you. We will write in English.\n\nSub-project in Bautzen")
+    assert chat.text.startswith(
+        "Thank you. We will write in English.\n\nSub-project in the district of Bautzen"
+    )
     assert await chat.position() == ("about", "page")
     assert await visits(app) == {"poster": 1}
 

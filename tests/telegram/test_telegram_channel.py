@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -397,3 +398,18 @@ async def test_an_edited_message_is_answered_and_not_passed_on(
 
     assert person.last.text.startswith("I cannot pass on changes to a message.")
     assert person.last.text.endswith("What would you like to do?")
+
+
+async def test_an_update_of_a_type_aiogram_does_not_know_is_skipped_without_its_content(
+    telegram: TelegramApp, fake: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    update = {"update_id": 987654, "future_kind": {"text": "my address is Lindenweg 3"}}
+
+    with warnings.catch_warnings(record=True) as warned, caplog.at_level(logging.DEBUG):
+        warnings.simplefilter("always")
+        assert await fake.post_webhook(update) == 200
+
+    assert [str(w.message) for w in warned] == []
+    logged = [record.getMessage() for record in caplog.records]
+    assert "update of an unknown type skipped update_id=987654" in logged
+    assert not any("Lindenweg" in line for line in logged)

@@ -16,11 +16,17 @@ from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteWebhook,
     EditMessageText,
+    GetMe,
     SendMessage,
     SetMessageReaction,
     SetMyCommands,
@@ -48,6 +54,7 @@ from bot.channels.telegram.updates import (
     incoming_press,
     parse_message_ref,
     person_of,
+    skip_unknown_types,
 )
 from bot.channels.telegram.webhook import webhook_app
 from bot.config import Settings
@@ -65,6 +72,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # which costs the sender a one-second TCP retry).
 LISTEN_BACKLOG = 1024
 HOUSEKEEPING_SECONDS = 3600
+START_ATTEMPTS = 2  # at start, a Bot API out of reach is reported, not waited for
 COMMANDS = (
     ("start", N_("Start")),
     ("menu", N_("Main menu")),
@@ -86,6 +94,10 @@ class SendReply(SendMessage):
 
 class EditReply(EditMessageText):
     __returning__ = Any
+
+
+class CannotStart(Exception):
+    """Telegram cannot be used as configured; the message says why in one line."""
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -116,6 +128,7 @@ class TelegramChannel:
             on_blocked=self._blocked,
         )
         self.dispatcher = Dispatcher(disable_fsm=True)  # no aiogram FSM: state lives in storage/
+        self.dispatcher.update.outer_middleware(skip_unknown_types)
         self.dispatcher.include_router(self.groups.router())
         self.dispatcher.include_router(self._router())
         self._chats = KeyedLocks()
@@ -129,21 +142,35 @@ class TelegramChannel:
         await self.start()
         try:
             if self._webhook is None:
-                await self.dispatcher.start_polling(
-                    self.bot,
-                    allowed_updates=ALLOWED_UPDATES,
-                    handle_signals=False,
-                    close_bot_session=False,
-                )
+                await self._poll()
             else:
                 await asyncio.Event().wait()
         finally:
             await self.stop()
 
+    async def _poll(self) -> None:
+        """Poll until cancelled; then let the poll in flight end before the connections
+        close, so that a clean stop logs no failed fetch."""
+        polling = asyncio.ensure_future(
+            self.dispatcher.start_polling(
+                self.bot,
+                allowed_updates=ALLOWED_UPDATES,
+                handle_signals=False,
+                close_bot_session=False,
+            )
+        )
+        try:
+            await asyncio.shield(polling)
+        except asyncio.CancelledError:
+            await self.dispatcher.stop_polling()
+            await polling
+            raise
+
     async def start(self) -> None:
         """Register the command menus and the webhook (or remove it, for polling); deliver
         what waited in the outbox, and keep retrying it in the background; keep house (old
         update ids, requests past their retention) at start and every hour."""
+        await self._introduce()
         await self._register_commands()
         await self.groups.start()
         await self.engine.keep_house()
@@ -190,6 +217,24 @@ class TelegramChannel:
                 await self.engine.keep_house()
             except Exception:
                 log.exception("housekeeping failed; tried again later")
+
+    async def _introduce(self) -> None:
+        """Ask Telegram who we are. A token it rejects, or a Bot API out of reach, stops the
+        start with one line; the service manager starts us again. Once running, every
+        call is retried."""
+        base = self.settings.telegram_api_base
+        try:
+            me = await self.delivery.call(GetMe(), attempts=START_ATTEMPTS)
+        except TelegramUnauthorizedError:
+            raise CannotStart(
+                "Telegram does not accept TELEGRAM_BOT_TOKEN: copy it again from @BotFather"
+            ) from None
+        except (TelegramNetworkError, TelegramServerError) as error:
+            raise CannotStart(
+                f"cannot reach the Bot API at {base} ({type(error).__name__}): "
+                "check the network and TELEGRAM_API_BASE"
+            ) from None
+        log.info("telegram bot id=%s", me.id)
 
     async def _start_webhook_server(self) -> None:
         settings = self.settings

@@ -74,7 +74,9 @@ class Delivery:
         self._on_blocked = on_blocked
         self._attempts = attempts
 
-    async def call(self, method: TelegramMethod[T], *, chat_id: int | None = None) -> T:
+    async def call(
+        self, method: TelegramMethod[T], *, chat_id: int | None = None, attempts: int | None = None
+    ) -> T:
         """Call `method`, retrying as Telegram asks; raises `Unreachable` on 403."""
         _keep_response_type(method)
         retrying = AsyncRetrying(
@@ -82,7 +84,7 @@ class Delivery:
                 (TelegramRetryAfter, TelegramNetworkError, TelegramServerError)
             ),
             wait=_wait,
-            stop=stop_after_attempt(self._attempts),
+            stop=stop_after_attempt(attempts or self._attempts),
             before_sleep=_log_retry,
             reraise=True,
         )

@@ -3,17 +3,39 @@ reads Telegram updates."""
 
 from __future__ import annotations
 
-from typing import get_args
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, get_args
 
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from aiogram.types.update import UpdateTypeLookupError
 
 from bot.channels.telegram import callback
 from dialogs.commands import parse_command
 from dialogs.core import Chosen, ContactShared, Incoming, MediaKind, MediaReceived, PersonRef, Text
 
+log = logging.getLogger(__name__)
+
 CHANNEL = "telegram"
 # Each kind is also the name of the Message field that carries it.
 _MEDIA: tuple[MediaKind, ...] = tuple(k for k in get_args(MediaKind) if k != "other")
+
+
+async def skip_unknown_types(
+    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+    update: TelegramObject,
+    data: dict[str, Any],
+) -> Any:
+    """An update of a type newer than aiogram is skipped with its id logged. (aiogram
+    itself would warn with the whole update, a person's text included.)"""
+    assert isinstance(update, Update)  # noqa: S101 - registered for updates only
+    try:
+        update.event_type  # noqa: B018 - raises for a type aiogram does not know
+    except UpdateTypeLookupError:
+        log.warning("update of an unknown type skipped update_id=%s", update.update_id)
+        return UNHANDLED
+    return await handler(update, data)
 
 
 def person_of(user: User) -> PersonRef:
