@@ -1,5 +1,5 @@
-"""`erstkontakt run | chat | migrate | requests | qr`: loads the settings, builds the App,
-serves.
+"""`erstkontakt run | chat | migrate | requests | qr | info`: loads the settings, builds the
+App, serves.
 
 aiogram is imported only where Telegram is used, so the console chat starts fast.
 """
@@ -17,9 +17,11 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+from bot import cli_reports
 from bot.app import App
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging import configure_logging
+from storage.db import where
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +68,31 @@ def _parser() -> argparse.ArgumentParser:
     chat = command("chat", "chat in this terminal")
     chat.add_argument("--as", dest="name", default="local", help="who you are in the chat")
     command("migrate", "bring the database to the newest migration")
-    requests = command("requests", "list the requests to the team")
-    requests.add_argument("action", choices=["list"], help="what to do")
-    requests.add_argument("--limit", type=int, default=50, help="show at most this many")
+    requests = command("requests", "the requests to the team: list them, or show one")
+    actions = requests.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser(
+        "list",
+        help="the newest requests, one line each",
+        description="the newest requests, one line each",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    listing.add_argument("--limit", type=_count, default=50, help="show at most this many, 0: all")
+    show = actions.add_parser(
+        "show", help="one request with all its messages", description="one request, whole"
+    )
+    show.add_argument("number", type=int, help="the request's number, e.g. 12 for #12")
+    command("info", "the database, its schema version, the languages and the channels")
     qr = command("qr", "a QR code (PNG and SVG) of a deep link, for posters")
     qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
     qr.add_argument("--out", type=Path, default=Path(), help="folder for the files")
     return parser
+
+
+def _count(text: str) -> int:
+    number = int(text)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, not {number}")
+    return number
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -80,12 +100,14 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _write_qr(args.payload, args.out, settings)
     app = App.build(settings)
     try:
+        if args.command == "info":
+            await cli_reports.print_info(app)
+            return 0
         await app.migrate()
         if args.command == "migrate":
             return 0
         if args.command == "requests":
-            await _list_requests(app, args.limit)
-            return 0
+            return await _requests(app, args)
         if args.command == "run" and settings.telegram_bot_token:
             from bot.channels.telegram import CannotStart, TelegramChannel
 
@@ -108,6 +130,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         from bot.channels.console import ConsoleChannel
 
+        leaving = (
+            "; Ctrl-D ends the chat, the next one goes on from there" if sys.stdin.isatty() else ""
+        )
+        print(f"database: {where(settings.database_url)}{leaving}", file=sys.stderr)
         await ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")).serve()
         return 0
     finally:
@@ -132,9 +158,19 @@ async def _until_terminated(serving: Coroutine[Any, Any, None]) -> None:
 
 def _write_qr(payload: str, folder: Path, settings: Settings) -> int:
     from bot.qr import QrError, write_deep_link_qr
+    from dialogs.content import ContentLibrary
+    from dialogs.deep_links import targets
+    from dialogs.i18n import DEFAULT_LOCALE, LOCALES_DIR
+    from storage.clock import SystemClock
 
+    pages = ContentLibrary(LOCALES_DIR, clock=SystemClock()).pages(DEFAULT_LOCALE, "about")
     try:
-        written = write_deep_link_qr(payload, folder, username=settings.telegram_bot_username)
+        written = write_deep_link_qr(
+            payload,
+            folder,
+            username=settings.telegram_bot_username,
+            targets=targets([page.slug for page in pages]),
+        )
     except QrError as error:
         print(f"erstkontakt: {error}", file=sys.stderr)
         return 2
@@ -143,18 +179,11 @@ def _write_qr(payload: str, folder: Path, settings: Settings) -> int:
     return 0
 
 
-async def _list_requests(app: App, limit: int) -> None:
-    """Print the newest requests, for staff working without a staff chat."""
-    from storage.services import Services
-    from storage.uow import UnitOfWork
-
-    async with UnitOfWork(app.sessions) as uow:
-        summaries = await Services.bind(uow.session).tickets.summaries(limit=limit)
-    if not summaries:
-        print("no requests")
-    for item in summaries:
-        first = (item.first_text or "(media)").replace("\n", " ")
-        print(
-            f"#{item.ticket_id} {item.status:<8} {item.created_at:%Y-%m-%d %H:%M} UTC "
-            f"person={item.person_id} lang={item.locale} messages={item.messages}  {first[:60]}"
-        )
+async def _requests(app: App, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        await cli_reports.list_requests(app, args.limit or None)
+        return 0
+    if not await cli_reports.show_request(app, args.number):
+        print(f"erstkontakt: there is no request #{args.number}", file=sys.stderr)
+        return 1
+    return 0

@@ -13,19 +13,26 @@ class QrError(ValueError):
     pass
 
 
-def deep_link_url(payload: str, *, username: str | None) -> str:
+def deep_link_url(payload: str, *, username: str | None, targets: list[str]) -> str:
+    """The t.me link that opens `payload`; refuses a payload that would open nothing."""
     if not username:
         raise QrError("TELEGRAM_BOT_USERNAME: needed to make t.me links")
-    if parse_payload(payload) is None:
+    link = parse_payload(payload)
+    if link is None or link.target not in targets:
         raise QrError(
-            f"not a deep link this bot understands: {payload!r} (see dialogs/deep_links.py)"
+            f"{payload!r} opens nothing. A link opens one of: {', '.join(targets)}; "
+            "optionally followed by --<source> (1-32 of A-Z a-z 0-9 _) to count where people "
+            "came from, e.g. about-07--poster_bautzen"
         )
     return f"https://t.me/{username.removeprefix('@')}?start={payload}"
 
 
-def write_deep_link_qr(payload: str, folder: Path, *, username: str | None) -> list[Path]:
+def write_deep_link_qr(
+    payload: str, folder: Path, *, username: str | None, targets: list[str]
+) -> list[Path]:
     """Write `<payload>.png` and `<payload>.svg` into `folder`; returns their paths."""
-    code = segno.make(deep_link_url(payload, username=username), error="m", micro=False)
+    url = deep_link_url(payload, username=username, targets=targets)
+    code = segno.make(url, error="m", micro=False)
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{payload}.png", folder / f"{payload}.svg"
     code.save(png, scale=10, border=4)

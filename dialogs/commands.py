@@ -52,14 +52,19 @@ def handle(command: Command, ctx: Ctx) -> Outcome:
 
 
 def help_text(ctx: Ctx) -> RichText:
+    """The commands; and who we are, unless the language picker below says it already."""
     t = ctx.t
+    introduction = (
+        t.gettext(
+            "I am the assistant of the project {project}. Choose an option below, or use a command:"
+        ).format(project=t.quoted(PROJECT_NAME))
+        if ctx.person.person_locale is not None
+        else t.gettext("Choose a language below, or use a command:")
+    )
     return RichText.plain(
         "\n".join(
             (
-                t.gettext(
-                    "I am the assistant of the project {project}. "
-                    "Choose an option below, or use a command:"
-                ).format(project=t.quoted(PROJECT_NAME)),
+                introduction,
                 t.gettext("/menu - the main menu"),
                 t.gettext("/language - change the language"),
                 t.gettext("/cancel - stop what you are doing"),

@@ -48,6 +48,11 @@ def _known_target(target: str) -> bool:
     return target in {"about", "ask"} or re.fullmatch(r"about-\d\d", target) is not None
 
 
+def targets(about_slugs: list[str]) -> list[str]:
+    """Every target a link can open, given the About pages' slugs (`07-bautzen`...)."""
+    return ["about", *(f"about-{slug[:2]}" for slug in about_slugs), "ask"]
+
+
 def open_link(
     link: DeepLink, ctx: Ctx, *, note: str | None = None, locale: str | None = None
 ) -> Outcome | None:

@@ -52,6 +52,15 @@ def async_url(url: str) -> str:
     return f"{_ASYNC_DRIVERS[backend]}://{rest}"
 
 
+def where(url: str) -> str:
+    """The database for people to read: a SQLite file's full path, or the server's URL
+    without its password."""
+    parsed = make_url(async_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return str(Path(_sqlite_file(parsed.database)).resolve())
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for `url`; SQLite files get their folder created and their pragmas."""
     parsed = make_url(async_url(url))

@@ -37,3 +37,14 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(upgrade)
+
+
+async def schema_version(engine: AsyncEngine) -> tuple[str | None, str | None]:
+    """The database's migration and the newest one there is."""
+
+    def versions(connection: Connection) -> tuple[str | None, str | None]:
+        current = MigrationContext.configure(connection).get_current_revision()
+        return current, ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(versions)

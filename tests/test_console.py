@@ -105,13 +105,89 @@ def test_a_malformed_setting_stops_with_one_line(tmp_path: Path) -> None:
 
 
 def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> None:
-    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\n", "chat")
+    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\n", "chat", "--as", "dana")
+    run_cli(tmp_path, "/start\n7\n5\nAnd the one after?\n", "chat", "--as", "eli")
 
     listed = run_cli(tmp_path, "", "requests", "list")
+    one = run_cli(tmp_path, "", "requests", "list", "--limit", "1")
+    every = run_cli(tmp_path, "", "requests", "list", "--limit", "0")
 
     assert listed.returncode == 0, listed.stderr
-    assert "#1 open" in listed.stdout
-    assert "lang=en messages=1  When is the next training?" in listed.stdout
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "2 requests, newest first; times in Europe/Berlin"
+    assert re.fullmatch(
+        r"#1 +open +\d{4}-\d\d-\d\d \d\d:\d\d +\? +console +en +1 message +"
+        r"When is the next training\?",
+        lines[2],
+    )
+    assert len(one.stdout.splitlines()) == 2
+    assert every.stdout == listed.stdout
+
+
+def test_a_whole_request_is_shown_with_its_messages(tmp_path: Path) -> None:
+    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\nIn Bautzen?\n", "chat")
+
+    shown = run_cli(tmp_path, "", "requests", "show", "1")
+    missing = run_cli(tmp_path, "", "requests", "show", "7")
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Request #1: open, opened ")
+    assert "on console, writing in en; 2 messages" in shown.stdout
+    assert re.search(
+        r"\d\d:\d\d  person: When is the next training\?\n.*person: In Bautzen", shown.stdout
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("erstkontakt: there is no request #7\n")
+
+
+def test_info_names_the_database_its_schema_the_languages_and_the_channels(
+    tmp_path: Path,
+) -> None:
+    before = run_cli(tmp_path, "", "info")
+    run_cli(tmp_path, "", "migrate")
+    after = run_cli(tmp_path, "", "info")
+
+    assert before.returncode == 0, before.stderr
+    assert f"database      {tmp_path / 'db.sqlite'}" in before.stdout
+    assert "schema        none yet (the newest is " in before.stdout
+    assert re.search(r"schema +\w+ \(current\)", after.stdout)
+    assert "languages     de, de@easy, uk, ar," in after.stdout
+    assert "telegram      not configured (TELEGRAM_BOT_TOKEN is not set)" in after.stdout
+
+
+def test_the_chat_names_its_database_in_one_line(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "/start\n", "chat")
+
+    assert f"database: {tmp_path / 'db.sqlite'}\n" in result.stderr
+    assert "Ctrl-D" not in result.stderr + result.stdout  # piped: no hint for a terminal
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_at_a_terminal_the_chat_opens_itself_and_prompts(app: App) -> None:
+    output = io.StringIO()
+    console = ConsoleChannel(app.dialogs, name="tty", stdin=Terminal("7\n"), stdout=output)
+
+    await console.serve()
+
+    shown = output.getvalue()
+    assert shown.startswith("Hallo! Ich bin der Assistent")
+    assert "14) Hornjoserbšćina\n\n> Thank you. We will write in English." in shown
+    assert shown.endswith("> ")
+
+
+async def test_someone_back_before_choosing_a_language_is_introduced_once(app: App) -> None:
+    first = ConsoleChannel(app.dialogs, name="back", stdin=Terminal(""), stdout=io.StringIO())
+    await first.serve()
+    output = io.StringIO()
+
+    await ConsoleChannel(app.dialogs, name="back", stdin=Terminal(""), stdout=output).serve()
+
+    assert output.getvalue().count("Ich bin der Assistent") == 1
+    assert "/language" in output.getvalue()
 
 
 def test_a_reader_that_stops_early_ends_the_chat_quietly(tmp_path: Path) -> None:
@@ -145,19 +221,25 @@ def test_the_help_lists_every_command_with_one_line_and_no_note_for_developers(
     result = run_cli(tmp_path, "", "--help")
 
     assert result.returncode == 0, result.stderr
-    for command in ("run", "chat", "migrate", "requests", "qr"):
+    for command in ("run", "chat", "migrate", "requests", "qr", "info"):
         assert re.search(rf"^    {command} +\S", result.stdout, re.MULTILINE), command
     assert "aiogram" not in result.stdout
 
 
 @pytest.mark.parametrize(
     ("command", "shown"),
-    [("chat", "(default: local)"), ("requests", "(default: 50)"), ("qr", "(default: .)")],
+    [
+        (["chat"], "(default: local)"),
+        (["requests", "list"], "(default: 50)"),
+        (["requests", "show"], "the request's number"),
+        (["qr"], "(default: .)"),
+        (["info"], "schema version"),
+    ],
 )
 def test_every_command_explains_itself_with_its_defaults(
-    tmp_path: Path, command: str, shown: str
+    tmp_path: Path, command: list[str], shown: str
 ) -> None:
-    result = run_cli(tmp_path, "", command, "--help")
+    result = run_cli(tmp_path, "", *command, "--help")
 
     assert result.returncode == 0, result.stderr
     assert shown in result.stdout

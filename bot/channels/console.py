@@ -19,6 +19,7 @@ from dialogs.text import Paragraph, RichText
 from dialogs.validation import typed_number
 
 CHANNEL = "console"
+PROMPT = "> "
 
 
 class ConsoleChannel:
@@ -45,10 +46,16 @@ class ConsoleChannel:
             self._on_screen = (state.prompt_token, list(state.offered))
         if interactive:
             await self.send_line("/help" if state else "/start")
-        while line := await asyncio.to_thread(self._stdin.readline):
+        while line := await self._read_line(interactive):
             if not interactive:
-                self._stdout.write(f"> {line.rstrip()}\n")
+                self._stdout.write(f"{PROMPT}{line.rstrip()}\n")
             await self.send_line(line.rstrip("\n"))
+
+    async def _read_line(self, interactive: bool) -> str:
+        if interactive:
+            self._stdout.write(PROMPT)
+            self._stdout.flush()
+        return await asyncio.to_thread(self._stdin.readline)
 
     async def send_line(self, line: str) -> None:
         for reply in await self._engine.handle(self._who, self._incoming(line)):

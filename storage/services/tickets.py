@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import DbSession
@@ -29,17 +29,6 @@ class TicketView:
     identity_id: int
     status: str
     locale: str
-
-
-@dataclass(frozen=True)
-class RequestSummary:
-    ticket_id: int
-    person_id: int
-    status: str
-    locale: str
-    created_at: datetime
-    messages: int
-    first_text: str | None
 
 
 class Tickets:
@@ -212,37 +201,6 @@ class Tickets:
             select(Ticket.id).where(Ticket.person_id == person_id).limit(1)
         )
         return found.first() is not None
-
-    async def summaries(self, *, limit: int = 50) -> list[RequestSummary]:
-        """The newest requests first, with their first text, for staff at a terminal."""
-        messages = (
-            select(
-                TicketMessage.ticket_id,
-                func.count().label("messages"),
-                func.min(TicketMessage.id).label("first_id"),
-            )
-            .group_by(TicketMessage.ticket_id)
-            .subquery()
-        )
-        rows = await self._session.execute(
-            select(Ticket, messages.c.messages, TicketMessage.text)
-            .join(messages, messages.c.ticket_id == Ticket.id)
-            .join(TicketMessage, TicketMessage.id == messages.c.first_id)
-            .order_by(Ticket.id.desc())
-            .limit(limit)
-        )
-        return [
-            RequestSummary(
-                ticket.id,
-                ticket.person_id,
-                ticket.status,
-                ticket.locale,
-                ticket.created_at,
-                count,
-                first_text,
-            )
-            for ticket, count, first_text in rows.tuples()
-        ]
 
     async def _status(self, ticket_id: int) -> str:
         found = await self._session.execute(select(Ticket.status).where(Ticket.id == ticket_id))

@@ -64,9 +64,9 @@ def base_env(folder: Path, **settings: str) -> dict[str, str]:
 
 
 async def test_a_token_telegram_rejects_stops_the_start_with_one_line(
-    fake: FakeBotApi, database_url: str, tmp_path: Path
+    fake: FakeBotApi, tmp_path: Path
 ) -> None:
-    env = base_env(database_url, TELEGRAM_BOT_TOKEN="123:not-the-token", TELEGRAM_API_BASE=fake.url)
+    env = base_env(tmp_path, TELEGRAM_BOT_TOKEN="123:not-the-token", TELEGRAM_API_BASE=fake.url)
 
     code, stderr = await run_until_stopped(env, tmp_path)
 
