@@ -49,8 +49,10 @@ async def test_a_number_not_on_screen_asks_for_one_that_is(app: App) -> None:
     )
 
 
-def run_cli(tmp_path: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+def run_cli(
+    tmp_path: Path, stdin: str, *args: str, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", **settings}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     code = (
         "import sys; from bot.cli import main; status = main(sys.argv[1:]); "
@@ -122,6 +124,17 @@ def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> N
     )
     assert len(one.stdout.splitlines()) == 2
     assert every.stdout == listed.stdout
+
+
+def test_debug_logs_carry_no_database_statements_or_texts(tmp_path: Path) -> None:
+    run_cli(tmp_path, "/start\n7\n5\nMy address is Lindenweg 3\n", "chat")
+
+    shown = run_cli(tmp_path, "", "requests", "show", "1", LOG_LEVEL="DEBUG")
+
+    assert shown.returncode == 0, shown.stderr
+    assert "Lindenweg" in shown.stdout
+    assert "Lindenweg" not in shown.stderr
+    assert "aiosqlite" not in shown.stderr
 
 
 def test_a_whole_request_is_shown_with_its_messages(tmp_path: Path) -> None:
