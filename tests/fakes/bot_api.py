@@ -55,7 +55,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PORTS = (80, 88, 443, 8443)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-DELIVERY_ATTEMPTS = 6
+# Telegram keeps retrying a failed webhook delivery for a long while (a bot restarting
+# after a crash gets it): here about a minute, every second at most.
+DELIVERY_ATTEMPTS = 64
+DELIVERY_PAUSE_MAX = 1.0
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -453,7 +456,7 @@ class FakeBotApi(Methods):
                 if self._pending and self._pending[0] is update:
                     self._pending.pop(0)
             else:
-                await asyncio.sleep(0.05 * 2**attempts)
+                await asyncio.sleep(min(0.05 * 2**attempts, DELIVERY_PAUSE_MAX))
             self._updates_signal.fire()
 
     async def _attempt(self, update: dict[str, Any]) -> bool:

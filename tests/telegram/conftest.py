@@ -99,6 +99,13 @@ class Person:
         [data] = [d for row in message.buttons for (text, d) in row if text == label]
         return await self.press_data(message, data)
 
+    def data_of(self, label: str) -> str:
+        """The callback data of the button `label` on the bot's last message with it."""
+        message = self.message_with(label)
+        [data] = [d for row in message.buttons for (text, d) in row if text == label]
+        assert data is not None
+        return data
+
     async def press_data(self, message: SentMessage, data: str) -> int:
         return await self.deliver(self.fake.callback_update(self.user, message, data))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
 from collections.abc import AsyncIterator
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
-from storage.models import ChannelIdentity, ProcessedEvent
+from storage.db import create_engine
+from storage.models import ChannelIdentity, ProcessedEvent, TicketMessage
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
 from tests.telegram.conftest import SECRET, TelegramApp
@@ -325,8 +327,9 @@ async def polling_bot(
     try:
         yield
     finally:
-        await channel.dispatcher.stop_polling()
-        await asyncio.wait_for(serving, timeout=10)
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(serving, timeout=10)
         await app.close()
 
 
@@ -413,3 +416,42 @@ async def test_an_update_of_a_type_aiogram_does_not_know_is_skipped_without_its_
     logged = [record.getMessage() for record in caplog.records]
     assert "update of an unknown type skipped update_id=987654" in logged
     assert not any("Lindenweg" in line for line in logged)
+
+
+async def test_a_press_and_three_texts_in_one_batch_are_handled_in_order(
+    database_url: str,
+    fake: FakeBotApi,
+    clock: ManualClock,
+    compiled_catalogs: Path,
+    person_factory,
+) -> None:
+    person = person_factory(language_code="en")
+    async with polling_bot(database_url, fake, clock, compiled_catalogs):
+        fake.push_update(fake.message_update(person.user, "/start"))
+        await fake.wait_for_call("sendMessage", timeout=10)
+        fake.push_update(fake.callback_update(person.user, person.last, person.data_of("English")))
+        await fake.wait_for_call("editMessageText", timeout=10)
+    menu = person.last
+    fake.push_update(fake.callback_update(person.user, menu, person.data_of("Ask the team")))
+    texts = ["Hello", "Is there a training in May?", "In Bautzen, please"]
+    updates = [fake.message_update(person.user, text) for text in texts]
+    for update in updates:
+        fake.push_update(update)
+
+    async with polling_bot(database_url, fake, clock, compiled_catalogs):
+        await fake.wait_for_call("setMessageReaction", timeout=10, count=2)
+
+    assert "The answer will come here" in "".join(m.text for m in person.messages)
+    reacted = [u["message"]["message_id"] for u in updates[1:]]
+    assert [fake.reactions_on(person.id, m) for m in reacted] == [["✍"], ["✍"]]
+    assert await stored_texts(database_url) == texts
+
+
+async def stored_texts(database_url: str) -> list[str | None]:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(TicketMessage.text).order_by(TicketMessage.id))
+            return list(rows.scalars())
+    finally:
+        await engine.dispose()

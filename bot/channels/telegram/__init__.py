@@ -46,6 +46,7 @@ from aiohttp import web
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
+from bot.channels.telegram.polling import Polling
 from bot.channels.telegram.render import OutgoingMessage, render
 from bot.channels.telegram.session import JsonBodySession
 from bot.channels.telegram.updates import (
@@ -149,22 +150,22 @@ class TelegramChannel:
             await self.stop()
 
     async def _poll(self) -> None:
-        """Poll until cancelled; then let the poll in flight end before the connections
-        close, so that a clean stop logs no failed fetch."""
-        polling = asyncio.ensure_future(
-            self.dispatcher.start_polling(
-                self.bot,
-                allowed_updates=ALLOWED_UPDATES,
-                handle_signals=False,
-                close_bot_session=False,
-            )
-        )
+        """Poll until cancelled; then let the batch in hand be handled before the
+        connections close, so that a clean stop loses nothing and logs no failed fetch."""
+        polling = Polling(self.delivery, self._handle_polled, allowed_updates=ALLOWED_UPDATES)
+        log.info("polling started")
+        running = asyncio.ensure_future(polling.run())
         try:
-            await asyncio.shield(polling)
+            await asyncio.shield(running)
         except asyncio.CancelledError:
-            await self.dispatcher.stop_polling()
-            await polling
+            polling.stop()
+            await running
             raise
+
+    async def _handle_polled(self, update: Update) -> None:
+        result = await self.dispatcher.feed_update(self.bot, update)
+        if isinstance(result, TelegramMethod):
+            await self.delivery.call(result)
 
     async def start(self) -> None:
         """Register the command menus and the webhook (or remove it, for polling); deliver

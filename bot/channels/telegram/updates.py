@@ -38,6 +38,20 @@ async def skip_unknown_types(
     return await handler(update, data)
 
 
+def chat_of(update: Update) -> int | None:
+    """The chat an update belongs to (a press: the chat of its message), so that the
+    updates of one chat are handled in order."""
+    try:
+        event = update.event
+    except UpdateTypeLookupError:
+        return None
+    chat = getattr(event, "chat", None) or getattr(getattr(event, "message", None), "chat", None)
+    if chat is not None:
+        return int(chat.id)
+    user = getattr(event, "from_user", None)
+    return int(user.id) if user is not None else None
+
+
 def person_of(user: User) -> PersonRef:
     return PersonRef(
         channel=CHANNEL,
