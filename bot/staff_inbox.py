@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from dialogs.commands import parse_command
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
 from storage.clock import Clock
@@ -329,9 +330,12 @@ class StaffInbox:
         person_id = await self._person_addressed(message)
         if person_id is None:
             return
-        command = (message.text or "").strip().lower()
-        if command in {"/close", "/reopen"}:
-            await self._change_state(person_id, message, command.removeprefix("/"))
+        command = parse_command(message.text or "")
+        if command is not None:  # addressed to the bot, never an answer to the person
+            if command.name in {"close", "reopen"}:
+                await self._change_state(person_id, message, command.name)
+            else:
+                log.info("staff command not relayed person=%s command=%s", person_id, command.name)
             return
         internal = (message.text or "").lstrip().lower().startswith("#note")
         async with self._work() as services:

@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-MAX_TEXT_CHARS = 4000
+# Telegram's own limit for one message: whatever a person can send there is accepted.
+MAX_TEXT_CHARS = 4096
 
 # C0/C1 controls other than tab and newline, and Unicode "format" characters that are
 # invisible but not needed in plain text (zero-width joiners and bidi marks are kept).

@@ -296,3 +296,12 @@ async def test_closed_requests_are_deleted_after_the_retention_period_open_ones_
 async def outbox_rows(app: App) -> int:
     async with app.sessions() as session:
         return (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
+
+
+async def test_a_message_as_long_as_telegram_allows_reaches_the_team(chat: Chat) -> None:
+    await chat.send("/start ask")
+    await chat.choose("lang:en")
+
+    await chat.send("x" * 4096)
+
+    assert chat.text.startswith("Thank you. Your message has reached the team.")

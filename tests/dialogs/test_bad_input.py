@@ -56,7 +56,7 @@ async def test_overlong_text_is_answered_and_changes_nothing(
         await chat.send(message)
 
     assert chat.text.startswith(
-        "Your message is too long for me. Please keep it under 4,000 characters."
+        "Your message is too long for me. Please keep it under 4,096 characters."
     )
     assert chat.text.endswith("What would you like to do?")
     assert await state_of(chat) == before

@@ -100,6 +100,7 @@ class FakeBotApi(Methods):
         self.webhook_deliveries: list[tuple[int, int]] = []
         self.on_call: Callable[[ApiCall], None] | None = None
         self._calls: list[ApiCall] = []
+        self.crashes: list[str] = []  # a crash inside the fake fails the test (conftest)
         self._calls_signal = _Signal()
         self._failures: dict[str, deque[ApiError]] = {}
         self._pending: list[dict[str, Any]] = []
@@ -282,6 +283,7 @@ class FakeBotApi(Methods):
             return await self._failed(method, params, error)
         except Exception as crash:
             logger.exception("fake Bot API crashed in %s", method)
+            self.crashes.append(f"{method}: {crash!r}")
             error = ApiError(500, f"Internal Server Error: fake Bot API crashed: {crash!r}")
             return await self._failed(method, params, error)
         call = ApiCall(method, params, True, None, None, copy.deepcopy(result))
@@ -467,8 +469,9 @@ class FakeBotApi(Methods):
         except (aiohttp.ClientError, TimeoutError) as error:
             self._webhook_error = (int(time.time()), f"Connection failed: {error}")
             return False
-        except Exception:
+        except Exception as crash:
             logger.exception("fake Bot API: delivering update %s failed", update["update_id"])
+            self.crashes.append(f"delivering update {update['update_id']}: {crash!r}")
             self._webhook_error = (int(time.time()), "fake Bot API: delivery crashed")
             return False
         finally:

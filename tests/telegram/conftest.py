@@ -28,6 +28,7 @@ def free_port() -> int:
 async def fake() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi() as server:
         yield server
+        assert server.crashes == [], "the fake Bot API crashed"
         assert server.unanswered_callback_queries() == []
 
 

@@ -121,6 +121,21 @@ async def test_an_internal_note_stays_in_the_staff_chat(
     assert len(person.messages) == before
 
 
+async def test_commands_in_a_topic_are_never_relayed_to_the_person(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    before = len(person.messages)
+    thread_id, _ = topic(fake)
+
+    for command in ("/close@erstkontakt_test_bot", "/reopen", "/chatid", "/frobnicate now"):
+        await staff[0].write(thread_id, command)
+
+    assert len(person.messages) == before
+    assert topic(fake)[1]["name"].endswith("· offen")
+
+
 async def test_close_and_reopen_show_in_the_topic_name_and_a_follow_up_reopens(
     inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
 ) -> None:

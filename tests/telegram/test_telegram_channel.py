@@ -302,6 +302,20 @@ async def test_a_webhook_request_without_the_secret_is_refused_and_not_processed
     assert person.messages == []
 
 
+@pytest.mark.parametrize("body", [b"[1, 2]", b'{"update_id": "x"}', b'"text"', b"not json"])
+async def test_a_webhook_body_that_is_no_update_gets_400_and_nothing_happens(
+    telegram: TelegramApp, webhook_settings: Settings, fake: FakeBotApi, body: bytes
+) -> None:
+    url = webhook_settings.webhook_url or ""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        assert response.status == 400
+    assert fake.calls("sendMessage") == []
+
+
 async def test_the_webhook_server_answers_health_checks(
     telegram: TelegramApp, webhook_settings: Settings
 ) -> None:

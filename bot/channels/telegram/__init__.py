@@ -43,6 +43,7 @@ from aiogram.types import (
     Update,
 )
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
@@ -57,7 +58,7 @@ from bot.channels.telegram.updates import (
     person_of,
     skip_unknown_types,
 )
-from bot.channels.telegram.webhook import webhook_app
+from bot.channels.telegram.webhook import NotAnUpdate, webhook_app
 from bot.config import Settings
 from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
@@ -201,10 +202,13 @@ class TelegramChannel:
             self._webhook = None
         await self.bot.session.close()
 
-    async def feed(self, raw_update: dict[str, Any]) -> dict[str, Any] | None:
+    async def feed(self, raw_update: Any) -> dict[str, Any] | None:
         """Handle one update as Telegram sent it (the webhook's entry point); returns a Bot
         API call for the webhook's HTTP answer, if the handler left one."""
-        update = Update.model_validate(raw_update, context={"bot": self.bot})
+        try:
+            update = Update.model_validate(raw_update, context={"bot": self.bot})
+        except ValidationError:
+            raise NotAnUpdate from None
         result = await self.dispatcher.feed_update(self.bot, update)
         if isinstance(result, TelegramMethod):
             return {"method": result.__api_method__, **result.model_dump(exclude_none=True)}

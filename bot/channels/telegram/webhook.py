@@ -17,11 +17,15 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
+class NotAnUpdate(Exception):
+    """A webhook body that is JSON but not a Telegram update."""
+
+
 def webhook_app(
     *,
     path: str,
     secret: str,
-    handle_update: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]],
+    handle_update: Callable[[Any], Awaitable[dict[str, Any] | None]],
 ) -> web.Application:
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -29,10 +33,14 @@ def webhook_app(
             log.warning("webhook request refused: wrong or missing secret")
             return web.Response(status=403, text="Forbidden")
         try:
-            update = await request.json()
+            body = await request.json()
         except ValueError:
+            body = None
+        try:
+            reply = await handle_update(body)
+        except NotAnUpdate:  # not JSON, or JSON but no update
+            log.warning("webhook request refused: the body is no update")
             return web.Response(status=400, text="Bad Request")
-        reply = await handle_update(update)
         # Telegram runs one Bot API call given in the answer (here: answering a press).
         return web.json_response(reply) if reply else web.Response(status=200)
 
