@@ -37,12 +37,21 @@ RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
 # TRANSLATORS: the state of a request, shown in the staff chat
 STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
 CLOSE_PRESS = "staff:close"
+UNDELIVERABLE = N_("A message of request #{person} could not be delivered: {reason}")
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
 NOTICES = N_("Notices")
 
 
 class DeliveryFailed(Exception):
     """The other side could not be reached now; try again later."""
+
+
+class DeliveryRefused(Exception):
+    """The other side refused this message as it is: trying again would change nothing."""
+
+
+class TopicGone(DeliveryRefused):
+    """The person's topic was deleted in the staff chat."""
 
 
 class PersonGone(Exception):
@@ -106,6 +115,7 @@ class StaffInbox:
         self._catalogs = catalogs
         self._clock = clock
         self._staff_t = catalogs.translator(DEFAULT_LOCALE)
+        self._reopened_topics: set[int] = set()  # people whose deleted topic is made anew
 
     @asynccontextmanager
     async def _work(self) -> AsyncIterator[Services]:
@@ -157,14 +167,21 @@ class StaffInbox:
         async with self._work() as services:
             return await services.outbox.claim_next(queue=queue, now=self._clock.now())
 
-    async def _deliver_one(self, item: OutboxItem) -> bool:
+    async def _deliver_one(self, item: OutboxItem, *, first_try: bool = True) -> bool:
+        """Deliver `item`: True when its queue may go on (it went out, or it never can and
+        was reported), False when it must wait and its queue with it."""
         try:
-            if item.kind == "forward":
-                await self._forward(item)
-            elif item.kind == "relay":
-                await self._relay(item)
-            elif item.kind == "notice":
-                await self._notice(item)
+            await self._send(item)
+        except TopicGone as error:
+            if not first_try or item.person_id is None:
+                await self._give_up(item, error)
+                return True
+            log.warning("staff topic deleted, opening a new one person=%s", item.person_id)
+            await self._forget_topic(item.person_id)
+            return await self._deliver_one(item, first_try=False)
+        except DeliveryRefused as error:
+            await self._give_up(item, error)
+            return True
         except DeliveryFailed as error:
             wait = RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
             async with self._work() as services:
@@ -182,6 +199,39 @@ class StaffInbox:
             await services.outbox.mark_sent(item_id=item.id, now=self._clock.now())
         log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
         return True
+
+    async def _send(self, item: OutboxItem) -> None:
+        if item.kind == "forward":
+            await self._forward(item)
+        elif item.kind == "relay":
+            await self._relay(item)
+        elif item.kind == "notice":
+            await self._notice(item)
+        else:
+            raise DeliveryRefused(f"unknown kind {item.kind!r}")
+
+    async def _give_up(self, item: OutboxItem, error: DeliveryRefused) -> None:
+        """Settle a message that can never be delivered, and tell staff in the notices
+        topic; when the staff chat itself refuses the notice, only the log can say it."""
+        now = self._clock.now()
+        async with self._work() as services:
+            await services.outbox.give_up(item_id=item.id, reason=str(error), now=now)
+            if item.kind != "notice":
+                await services.outbox.notify_staff(
+                    text=UNDELIVERABLE,
+                    params={"person": item.person_id or "?", "reason": str(error)[:300]},
+                    person_id=item.person_id,
+                    now=now,
+                )
+        if item.kind == "notice":
+            log.error("staff chat refused a notice, given up item=%s", item.id)
+        else:
+            log.warning("outbox message refused, given up item=%s queue=%s", item.id, item.queue)
+
+    async def _forget_topic(self, person_id: int) -> None:
+        async with self._work() as services:
+            await services.staff_topics.unbind(person_id=person_id, chat_id=self._staff.chat_id)
+        self._reopened_topics.add(person_id)
 
     async def _notice(self, item: OutboxItem) -> None:
         """System notices go to a topic of their own (or, without topics, to the chat)."""
@@ -243,6 +293,14 @@ class StaffInbox:
             )
         close = (self._staff_t.gettext("Close request"), CLOSE_PRESS)
         await self._staff.say(thread_id, self._card(recipient, payload), buttons=(close,))
+        if person_id in self._reopened_topics:
+            self._reopened_topics.discard(person_id)
+            await self._staff.say(
+                thread_id,
+                self._staff_t.gettext(
+                    "The earlier topic of this person was deleted; the request goes on here."
+                ),
+            )
         log.info("staff topic opened person=%s thread=%s", person_id, thread_id)
         return thread_id
 

@@ -13,11 +13,18 @@ from storage.db import DbSession
 from storage.models import OutboxMessage
 
 CLAIM_FOR = timedelta(seconds=60)
-STAFF_QUEUE = "staff"
+STAFF_NOTICES = "staff:notices"
 
 
 def person_queue(person_id: int) -> str:
+    """Staff answers to one person, in order."""
     return f"person:{person_id}"
+
+
+def staff_queue(person_id: int) -> str:
+    """One person's messages to their staff topic, in order. Each destination has its own
+    queue, so that one that cannot take a message holds back nobody else."""
+    return f"staff:{person_id}"
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ class Outbox:
         everything else for the staff chat. `text` is an English msgid marked with N_();
         it is translated for staff when delivered."""
         await self.add(
-            queue=STAFF_QUEUE,
+            queue=STAFF_NOTICES,
             kind="notice",
             person_id=person_id,
             ticket_id=None,
@@ -145,6 +152,16 @@ class Outbox:
             update(OutboxMessage)
             .where(OutboxMessage.id == item_id)
             .values(sent_at=now, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def give_up(self, *, item_id: int, reason: str, now: datetime) -> None:
+        """Take a message out of its queue that cannot be delivered (`sent_at` says when it
+        left the queue, `last_error` why it never arrived)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item_id)
+            .values(sent_at=now, claimed_until=None, last_error=f"given up: {reason}"[:200])
             .execution_options(synchronize_session=False)
         )
 

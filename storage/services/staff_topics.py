@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from storage.db import DbSession, insert_unless_present
 from storage.models import (
@@ -46,6 +46,14 @@ class StaffTopics:
             StaffTopic.__table__,
             {"person_id": person_id, "chat_id": chat_id, "thread_id": thread_id, "created_at": now},
             unique=["person_id"],
+        )
+
+    async def unbind(self, *, person_id: int, chat_id: int) -> None:
+        """Forget the person's topic (staff deleted it); the next message opens a new one."""
+        await self._session.execute(
+            delete(StaffTopic)
+            .where(StaffTopic.person_id == person_id, StaffTopic.chat_id == chat_id)
+            .execution_options(synchronize_session=False)
         )
 
     async def current_chat(self, *, chat_id: int) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.db import DbSession
 from storage.models import OutboxMessage, Ticket, TicketMessage
-from storage.services.outbox import STAFF_QUEUE, Outbox, person_queue
+from storage.services.outbox import Outbox, person_queue, staff_queue
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Tickets:
         )
         receipt = Receipt(ticket_id, result.scalar_one(), new_request)
         await Outbox(self._session).add(
-            queue=STAFF_QUEUE,
+            queue=staff_queue(person_id),
             kind="forward",
             person_id=person_id,
             ticket_id=ticket_id,

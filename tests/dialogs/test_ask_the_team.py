@@ -12,6 +12,7 @@ from bot.app import App
 from bot.config import Settings
 from storage.models import Conversation, OutboxMessage, Ticket, TicketMessage
 from storage.services import Services
+from storage.services.outbox import staff_queue
 from storage.uow import UnitOfWork
 from tests.chat import Chat
 from tests.fakes.clock import ManualClock
@@ -278,7 +279,7 @@ async def test_closed_requests_are_deleted_after_the_retention_period_open_ones_
         closed = await services.tickets.latest(person_id=1)
         assert closed is not None
         await services.tickets.set_status(ticket_id=closed.id, status="closed", now=clock.now())
-        delivered = await services.outbox.claim_next(queue="staff", now=clock.now())
+        delivered = await services.outbox.claim_next(queue=staff_queue(1), now=clock.now())
         assert delivered is not None
         await services.outbox.mark_sent(item_id=delivered.id, now=clock.now())
 

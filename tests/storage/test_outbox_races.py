@@ -30,13 +30,15 @@ async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
     for n in range(MESSAGES):
         await chat.send(f"message {n}")
     delivered: list[str] = []
+    async with UnitOfWork(app.sessions) as uow:
+        [queue] = await Services.bind(uow.session).outbox.queues_with_work()
 
     async def work(app: App) -> None:
         idle_rounds = 0
         while idle_rounds < 3:
             async with UnitOfWork(app.sessions) as uow:
                 item = await Services.bind(uow.session).outbox.claim_next(
-                    queue="staff", now=clock.now()
+                    queue=queue, now=clock.now()
                 )
             if item is None:
                 idle_rounds += 1

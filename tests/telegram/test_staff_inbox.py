@@ -444,3 +444,71 @@ async def test_answers_never_rename_a_topic_to_the_name_it_has(
     renames = fake.calls("editForumTopic")
     assert [call.ok for call in renames] == [True]
     assert topic(fake)[1]["name"].endswith("· beantwortet")
+
+
+def topic_of(fake: FakeBotApi, name_start: str) -> int:
+    [thread_id] = [
+        t for t, info in fake.topics[STAFF].items() if info["name"].startswith(name_start)
+    ]
+    return thread_id
+
+
+async def test_a_deleted_topic_holds_back_nobody_and_its_message_still_reaches_staff(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    olena = person_factory(1001, "Olena", language_code="en")
+    await ask(olena, "First question")
+    del fake.topics[STAFF][topic_of(fake, "#1 ")]  # staff deleted the topic
+    amir = person_factory(1002, "Amir", language_code="en")
+
+    await olena.send("Second question")
+    await ask(amir, "Mine")
+
+    again = fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))
+    assert [m.text for m in again][1:] == [
+        "Das frühere Thema dieser Person wurde gelöscht; die Anfrage geht hier weiter.",
+        "Second question",
+    ]
+    assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#2 "))][1:] == ["Mine"]
+
+
+async def test_a_staff_answer_as_long_as_telegram_allows_reaches_the_person_whole(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "Tell me everything")
+    answer = " ".join(["Sentence number one is here."] * 146)[:4096]
+    before = len(person.messages)
+
+    await staff[0].write(topic_of(fake, "#1 "), answer)
+
+    parts = [m.text for m in person.messages[before:]]
+    assert parts == ["Answer from the team:", answer.strip()]
+    assert all(c.error_code is None for c in fake.calls("sendMessage"))
+
+
+async def test_a_message_that_can_never_be_delivered_is_reported_and_holds_back_nobody(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    assert inbox.app is not None
+    assert inbox.channel is not None
+    async with UnitOfWork(inbox.app.sessions) as uow:
+        await Services.bind(uow.session).outbox.add(
+            queue="staff:notices",
+            kind="future",
+            person_id=None,
+            ticket_id=None,
+            payload={},
+            now=clock.now(),
+        )
+        await Services.bind(uow.session).outbox.notify_staff(
+            text="New request #{person}", params={"person": 9}, now=clock.now()
+        )
+
+    await inbox.channel.deliver_outbox()
+
+    notices = [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "Hinweise"))]
+    assert notices[0] == "Neue Anfrage #9"
+    assert notices[1].startswith("Eine Nachricht der Anfrage #? konnte nicht zugestellt werden:")
+    async with UnitOfWork(inbox.app.sessions) as uow:
+        assert await Services.bind(uow.session).outbox.queues_with_work() == []

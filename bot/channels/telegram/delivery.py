@@ -44,6 +44,16 @@ def _keep_response_type(method: TelegramMethod[object]) -> None:
         _response_types[returning] = Response[returning]  # type: ignore[valid-type]
 
 
+TEMPORARY = (TelegramRetryAfter, TelegramNetworkError, TelegramServerError)
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether trying the same call again cannot help: Telegram refused it as it is (400,
+    403, 404, 413...), or the person blocked the bot. Flood limits (429), Telegram's own
+    errors (5xx) and the network pass, and are worth another try later."""
+    return not isinstance(error, TEMPORARY)
+
+
 class Unreachable(Exception):
     """The person blocked the bot (or deleted their account)."""
 
@@ -80,9 +90,7 @@ class Delivery:
         """Call `method`, retrying as Telegram asks; raises `Unreachable` on 403."""
         _keep_response_type(method)
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type(
-                (TelegramRetryAfter, TelegramNetworkError, TelegramServerError)
-            ),
+            retry=retry_if_exception_type(TEMPORARY),
             wait=_wait,
             stop=stop_after_attempt(attempts or self._attempts),
             before_sleep=_log_retry,

@@ -23,7 +23,7 @@ from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
 from bot.channels.telegram.updates import incoming_message, message_ref
 from bot.config import Settings
-from bot.staff_inbox import DeliveryFailed, StaffInbox, StaffMessage
+from bot.staff_inbox import DeliveryFailed, DeliveryRefused, StaffInbox, StaffMessage
 from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE
@@ -104,6 +104,8 @@ class GroupChats:
                 await self.inbox.escalate_overdue()
         except DeliveryFailed as error:
             log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
+        except DeliveryRefused as error:
+            log.warning("staff chat refused a message: %s", type(error.__cause__).__name__)
         except Exception:
             log.exception("staff inbox stopped by an error; it is tried again later")
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
-from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.channels.telegram.delivery import Delivery, Unreachable, is_permanent
+from bot.channels.telegram.render import split_html
 from bot.channels.telegram.updates import parse_message_ref
-from bot.staff_inbox import DeliveryFailed, PersonGone
+from bot.staff_inbox import DeliveryFailed, DeliveryRefused, PersonGone, TopicGone
+from dialogs.text import Paragraph, RichText, Span
 from storage.services.staff_topics import Recipient
 
 TOPIC_NAME_LIMIT = 128  # https://core.telegram.org/bots/api#createforumtopic
@@ -51,7 +53,7 @@ class TelegramStaffChat:
             await self._call(
                 EditForumTopic(chat_id=self.chat_id, message_thread_id=thread_id, name=name)
             )
-        except DeliveryFailed as error:
+        except DeliveryRefused as error:
             if "TOPIC_NOT_MODIFIED" not in str(error):
                 raise
         self._topic_names[thread_id] = name
@@ -105,8 +107,20 @@ class TelegramStaffChat:
     async def _call(self, method: Any) -> Any:
         try:
             return await self._delivery.call(method)
-        except (TelegramAPIError, Unreachable) as error:
-            raise DeliveryFailed(type(error).__name__ + ": " + str(error)) from error
+        except Unreachable as error:
+            raise DeliveryRefused("the bot may not write in the staff chat") from error
+        except TelegramAPIError as error:
+            raise refusal(error) from error
+
+
+def refusal(error: TelegramAPIError) -> Exception:
+    """The inbox's name for a failed call: worth trying again later, refused for good, or
+    refused because the person's topic is gone."""
+    if not is_permanent(error):
+        return DeliveryFailed(type(error).__name__)
+    if "message thread not found" in error.message:
+        return TopicGone(error.message)
+    return DeliveryRefused(error.message)
 
 
 class TelegramPeople:
@@ -119,16 +133,19 @@ class TelegramPeople:
         if recipient.channel != "telegram":
             raise PersonGone(recipient.channel)
         chat_id = int(recipient.external_id)
-        heading = f"<b>{html.escape(wording, quote=False)}</b>"
+        heading = RichText((Paragraph((Span(wording, "bold"),)),))
         try:
             if payload["kind"] == "text" or not payload.get("source_ref"):
-                body = html.escape(payload.get("text") or "", quote=False)
-                await self._send(
-                    SendMessage(chat_id=chat_id, text=f"{heading}\n\n{body}", parse_mode="HTML"),
-                    chat_id,
-                )
+                # Split as every reply is: a 4,096-character answer fits no more with the
+                # heading before it.
+                text = heading + RichText.plain(payload.get("text") or "")
+                for chunk in split_html(text):
+                    await self._send(
+                        SendMessage(chat_id=chat_id, text=chunk, parse_mode="HTML"), chat_id
+                    )
                 return
-            await self._send(SendMessage(chat_id=chat_id, text=heading, parse_mode="HTML"), chat_id)
+            [title] = split_html(heading)
+            await self._send(SendMessage(chat_id=chat_id, text=title, parse_mode="HTML"), chat_id)
             from_chat, message_id = parse_message_ref(payload["source_ref"])
             await self._send(
                 CopyMessage(chat_id=chat_id, from_chat_id=from_chat, message_id=message_id),
@@ -136,13 +153,9 @@ class TelegramPeople:
             )
         except Unreachable as error:
             raise PersonGone(recipient.person_id) from error
-        except TelegramBadRequest as error:
-            raise DeliveryFailed(str(error)) from error
 
     async def _send(self, method: Any, chat_id: int) -> None:
         try:
             await self._delivery.call(method, chat_id=chat_id)
         except TelegramAPIError as error:
-            if isinstance(error, TelegramBadRequest):
-                raise
-            raise DeliveryFailed(type(error).__name__) from error
+            raise refusal(error) from error
