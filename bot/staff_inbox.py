@@ -37,6 +37,8 @@ RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
 # TRANSLATORS: the state of a request, shown in the staff chat
 STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
 CLOSE_PRESS = "staff:close"
+# TRANSLATORS: above a person's message in the staff chat that may have arrived before
+POSSIBLE_REPEAT = N_("↻ Possibly sent before (the bot stopped while sending it):")
 UNDELIVERABLE = N_("A message of request #{person} could not be delivered: {reason}")
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
 NOTICES = N_("Notices")
@@ -255,7 +257,8 @@ class StaffInbox:
             await self._forward_without_topics(item)
             return
         thread_id = await self._topic_for(item.person_id, item.payload)
-        await self._staff.forward(thread_id, item.payload)
+        heading = self._staff_t.gettext(POSSIBLE_REPEAT) if item.possible_repeat else None
+        await self._staff.forward(thread_id, item.payload, heading=heading)
         if item.payload.get("reopened"):
             await self._rename(item.person_id, thread_id, "open")
 
@@ -264,6 +267,8 @@ class StaffInbox:
         async with self._work() as services:
             recipient = await services.staff_topics.recipient(person_id=item.person_id)
         heading = self._topic_name(recipient, "open")
+        if item.possible_repeat:
+            heading = f"{heading}\n{self._staff_t.gettext(POSSIBLE_REPEAT)}"
         sent = await self._staff.forward(None, item.payload, heading=heading)
         async with self._work() as services:
             topics = services.staff_topics

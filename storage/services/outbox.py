@@ -12,7 +12,10 @@ from sqlalchemy import delete, insert, or_, select, update
 from storage.db import DbSession
 from storage.models import OutboxMessage
 
-CLAIM_FOR = timedelta(seconds=60)
+# As long as one delivery may take. A claim that runs out unsettled means the worker died
+# while sending: the message is sent again and marked as a possible repeat, because a copy
+# too many in the staff chat is better than a request lost.
+CLAIM_FOR = timedelta(seconds=30)
 STAFF_NOTICES = "staff:notices"
 
 
@@ -36,6 +39,7 @@ class OutboxItem:
     ticket_id: int | None
     payload: dict[str, Any]
     attempts: int
+    possible_repeat: bool = False  # an earlier claim ran out while it was being sent
 
 
 _ADDED = "outbox_added"  # a mark in the session's info
@@ -130,6 +134,7 @@ class Outbox:
             row.ticket_id,
             dict(row.payload),
             row.attempts,
+            possible_repeat=row.claimed_until is not None,
         )
 
     async def queues_with_work(self) -> list[str]:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import Settings
 from storage.services import Services
+from storage.services.outbox import staff_queue
 from storage.uow import UnitOfWork
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
@@ -512,3 +513,31 @@ async def test_a_message_that_can_never_be_delivered_is_reported_and_holds_back_
     assert notices[1].startswith("Eine Nachricht der Anfrage #? konnte nicht zugestellt werden:")
     async with UnitOfWork(inbox.app.sessions) as uow:
         assert await Services.bind(uow.session).outbox.queues_with_work() == []
+
+
+async def test_a_message_whose_sender_died_while_sending_goes_again_marked_as_a_repeat(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    assert inbox.app is not None
+    assert inbox.channel is not None
+    person = person_factory(language_code="en")
+    await ask(person, "First")
+    fake.fail_next("sendMessage", code=500, description="Internal Server Error", times=2)
+    await person.send("Did it arrive?")  # the staff chat fails once: the copy waits
+    clock.advance(minutes=20)
+    async with UnitOfWork(inbox.app.sessions) as uow:  # a worker claims it, then dies
+        claimed = await Services.bind(uow.session).outbox.claim_next(
+            queue=staff_queue(1), now=clock.now()
+        )
+    assert claimed is not None
+    assert not claimed.possible_repeat
+
+    await inbox.channel.deliver_outbox()
+    assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))][-1] == "First"
+    clock.advance(seconds=31)
+    await inbox.channel.deliver_outbox()
+
+    assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))][-1] == (
+        "↻ Vielleicht schon einmal gesendet (der Bot wurde beim Senden unterbrochen):"
+        "\n\nDid it arrive?"
+    )
