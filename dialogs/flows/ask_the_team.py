@@ -153,9 +153,15 @@ async def _store(ctx: Ctx, waiting: list[Pending], *, quietly: bool = False) -> 
         "The team usually answers within {days} working days.",
         days,
     ).format(days=t.format_number(days))
-    arrived = t.gettext(
-        "Thank you. Your message has reached the team. The answer will come here, in this chat."
-    )
+    if await ctx.services.outbox.staff_chat_failing():  # say what is true: it is only kept
+        arrived = t.gettext(
+            "Thank you. Your message is kept safe and will reach the team as soon as it can "
+            "be passed on. The answer will come here, in this chat."
+        )
+    else:
+        arrived = t.gettext(
+            "Thank you. Your message has reached the team. The answer will come here, in this chat."
+        )
     arrived = f"{arrived} {usually}"
     return go(Step.WRITE, note=_after_hours(ctx, arrived), sent=True, pending=[])
 

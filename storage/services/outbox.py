@@ -137,6 +137,20 @@ class Outbox:
             possible_repeat=row.claimed_until is not None,
         )
 
+    async def staff_chat_failing(self) -> bool:
+        """Whether messages for the staff chat wait after a failed attempt: it cannot take
+        them now, and what people send is kept until it can."""
+        waiting = await self._session.execute(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.queue.like("staff%"),
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.attempts > 0,
+            )
+            .limit(1)
+        )
+        return waiting.first() is not None
+
     async def queues_with_work(self) -> list[str]:
         rows = await self._session.execute(
             select(OutboxMessage.queue).where(OutboxMessage.sent_at.is_(None)).distinct()

@@ -541,3 +541,16 @@ async def test_a_message_whose_sender_died_while_sending_goes_again_marked_as_a_
         "↻ Vielleicht schon einmal gesendet (der Bot wurde beim Senden unterbrochen):"
         "\n\nDid it arrive?"
     )
+
+
+async def test_while_the_staff_chat_fails_a_person_is_told_the_message_is_kept(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory
+) -> None:
+    olena = person_factory(1001, "Olena", language_code="en")
+    fake.fail_next("createForumTopic", code=500, description="Internal Server Error", times=2)
+    await ask(olena, "First")  # its copy for staff fails: from now on they know
+    amir = person_factory(1002, "Amir", language_code="en")
+
+    await ask(amir, "Mine")
+
+    assert "Your message is kept safe and will reach the team" in amir.last.text
