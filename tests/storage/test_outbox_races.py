@@ -33,13 +33,18 @@ async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
     async with UnitOfWork(app.sessions) as uow:
         [queue] = await Services.bind(uow.session).outbox.queues_with_work()
 
+    claiming = {"now": 0, "most": 0}  # how many workers were inside a claim at once
+
     async def work(app: App) -> None:
         idle_rounds = 0
         while idle_rounds < 3:
+            claiming["now"] += 1
+            claiming["most"] = max(claiming["most"], claiming["now"])
             async with UnitOfWork(app.sessions) as uow:
                 item = await Services.bind(uow.session).outbox.claim_next(
                     queue=queue, now=clock.now()
                 )
+            claiming["now"] -= 1
             if item is None:
                 idle_rounds += 1
                 await asyncio.sleep(0)
@@ -54,3 +59,5 @@ async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
         await worker.close()
 
     assert delivered == [f"message {n}" for n in range(MESSAGES)]
+    if settings.database_url.startswith("postgresql"):  # SQLite serialises every write
+        assert claiming["most"] > 1, "the workers never claimed at the same time"

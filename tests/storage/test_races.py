@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,9 @@ from bot.app import App
 from bot.config import Settings
 from dialogs.core import Chosen, Command, PersonRef, Text
 from storage.models import ChannelIdentity, Conversation, Person
+from storage.services import Services
+from storage.services.conversations import ConversationChanged
+from storage.uow import UnitOfWork
 from tests.fakes.clock import ManualClock
 from tests.instances import Instance
 
@@ -67,3 +72,51 @@ async def test_events_of_one_person_in_one_process_are_handled_one_after_the_oth
 
     assert [reply[-1].token for reply in replies] == [1, 2, 3, 4, 5]
     assert replies[-1][-1].text.plain_text.startswith("Systemic process accompaniment")
+
+
+async def test_saves_of_one_conversation_racing_lose_no_update(
+    app: App, instances: list[Instance], settings: Settings, clock: ManualClock
+) -> None:
+    """Every instance reads the conversation, then all write it: on PostgreSQL all read
+    before anyone writes (a barrier), so without the version check the last write would
+    silently win over the others."""
+    chat_starts = await app.dialogs.handle(
+        PersonRef(channel="test", external_id="alice"), Command("start")
+    )
+    assert chat_starts
+    racing = settings.database_url.startswith("postgresql")  # SQLite serialises writes
+    all_read = threading.Barrier(PROCESSES)
+    conflicts: list[int] = []
+
+    async def add_mark(number: int, app: App) -> None:
+        for attempt in range(PROCESSES + 1):
+            try:
+                async with UnitOfWork(app.sessions) as uow:
+                    conversations = Services.bind(uow.session).conversations
+                    opened = await conversations.open(channel="test", external_id="alice")
+                    assert opened is not None
+                    _, state = opened
+                    assert state is not None
+                    if racing and attempt == 0:
+                        await asyncio.to_thread(all_read.wait, 30)
+                    state.answers[f"mark {number}"] = True
+                    await conversations.save(state, now=clock.now())
+            except ConversationChanged:
+                conflicts.append(number)
+            else:
+                return
+
+    await asyncio.gather(
+        *(instance.run(partial(add_mark, n)) for n, instance in enumerate(instances))
+    )
+
+    async with UnitOfWork(app.sessions) as uow:
+        opened = await Services.bind(uow.session).conversations.open(
+            channel="test", external_id="alice"
+        )
+    assert opened is not None
+    _, state = opened
+    assert state is not None
+    assert {f"mark {n}" for n in range(PROCESSES)} <= set(state.answers)
+    if racing:
+        assert len(conflicts) >= PROCESSES - 1, "the saves never overlapped"
