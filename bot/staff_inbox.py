@@ -70,6 +70,7 @@ class StaffMessage:
     text: str | None
     source_ref: str
     reply_to: int | None = None
+    event_key: str | None = None  # the platform's id of it, so that a redelivery is no repeat
 
 
 class StaffChat(Protocol):
@@ -347,10 +348,18 @@ class StaffInbox:
         for ticket_id, person_id, since in waiting:
             if self._hours.working_days_later(since, self._escalate_after) > now:
                 continue
-            if not await self._remind(person_id):
-                continue  # not forwarded yet: the outbox will bring it first
             async with self._work() as services:
-                await services.tickets.mark_escalated(ticket_id=ticket_id, now=now)
+                if not await services.tickets.claim_escalation(ticket_id=ticket_id, now=now):
+                    continue  # another instance raises it
+            reminded = False
+            try:
+                reminded = await self._remind(person_id)
+            finally:  # not said (or failing): the next round tries again
+                if not reminded:
+                    async with self._work() as services:
+                        await services.tickets.release_escalation(ticket_id=ticket_id)
+            if not reminded:
+                continue  # not forwarded yet: the outbox will bring it first
             log.info("request raised again ticket=%s", ticket_id)
             raised += 1
         return raised
@@ -402,6 +411,11 @@ class StaffInbox:
             return
         internal = (message.text or "").lstrip().lower().startswith("#note")
         async with self._work() as services:
+            if message.event_key and not await services.processed_events.claim(
+                channel="staff", event_key=message.event_key, now=self._clock.now()
+            ):
+                log.info("staff message delivered again, handled once person=%s", person_id)
+                return
             stored = await services.tickets.add_from_staff(
                 person_id=person_id,
                 kind=message.kind,

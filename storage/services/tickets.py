@@ -169,11 +169,23 @@ class Tickets:
         )
         return list(rows.tuples())
 
-    async def mark_escalated(self, *, ticket_id: int, now: datetime) -> None:
+    async def claim_escalation(self, *, ticket_id: int, now: datetime) -> bool:
+        """Take the raising of a request again for this instance: True for exactly one of
+        several instances that try at once."""
+        claimed = await self._session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.escalated_at.is_(None))
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return claimed.rowcount == 1
+
+    async def release_escalation(self, *, ticket_id: int) -> None:
+        """The request could not be raised again now: the next round tries again."""
         await self._session.execute(
             update(Ticket)
             .where(Ticket.id == ticket_id)
-            .values(escalated_at=now)
+            .values(escalated_at=None)
             .execution_options(synchronize_session=False)
         )
 

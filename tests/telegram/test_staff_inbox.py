@@ -16,7 +16,7 @@ from storage.services.outbox import staff_queue
 from storage.uow import UnitOfWork
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
-from tests.telegram.conftest import Person, TelegramApp
+from tests.telegram.conftest import Person, TelegramApp, free_port
 
 STAFF = -1001234567890
 PHOTO = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
@@ -554,3 +554,44 @@ async def test_while_the_staff_chat_fails_a_person_is_told_the_message_is_kept(
     await ask(amir, "Mine")
 
     assert "Your message is kept safe and will reach the team" in amir.last.text
+
+
+async def test_a_staff_answer_delivered_twice_reaches_the_person_once(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    before = len(person.messages)
+    answer = fake.message_update(
+        staff[0].user, "The answer", chat_id=STAFF, thread_id=topic_of(fake, "#1 ")
+    )
+
+    assert await fake.post_webhook(answer) == 200
+    assert await fake.post_webhook(answer) == 200  # Telegram retries a webhook delivery
+
+    assert [m.text for m in person.messages[before:]] == ["Answer from the team:\n\nThe answer"]
+
+
+async def test_two_instances_raise_an_unanswered_request_once(
+    inbox: TelegramApp,
+    fake: FakeBotApi,
+    person_factory,
+    clock: ManualClock,
+    compiled_catalogs: Path,
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "Anybody there?")
+    assert inbox.app is not None
+    elsewhere = inbox.app.settings.model_copy(update={"webhook_port": free_port()})
+    other = TelegramApp(elsewhere, clock, compiled_catalogs)
+    second = await other.start()
+    assert inbox.channel is not None
+    clock.advance(hours=25)
+
+    try:
+        await asyncio.gather(inbox.channel.deliver_outbox(), second.deliver_outbox())
+    finally:
+        await other.stop()
+
+    in_topic = fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))
+    assert len([m for m in in_topic if m.text.startswith("⏰")]) == 1

@@ -17,7 +17,7 @@ from aiogram.methods import (
     LeaveChat,
     SendMessage,
 )
-from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
@@ -157,7 +157,7 @@ class GroupChats:
                 from_chat_id=message.chat.id, to_chat_id=message.migrate_to_chat_id
             )
 
-    async def _on_staff_message(self, message: Message) -> None:
+    async def _on_staff_message(self, message: Message, event_update: Update) -> None:
         if self.inbox is None or message.from_user is None or message.from_user.is_bot:
             return
         event = incoming_message(message)
@@ -169,6 +169,7 @@ class GroupChats:
                 text=message.text or message.caption,
                 source_ref=message_ref(message),
                 reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+                event_key=f"telegram:update:{event_update.update_id}",
             )
         )
 
