@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from dialogs.commands import parse_command
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
+from dialogs.roles import Action, Role, may
 from storage.clock import Clock
 from storage.db import DbSessions
 from storage.services import Services
@@ -39,6 +40,7 @@ STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("cl
 CLOSE_PRESS = "staff:close"
 # TRANSLATORS: above a person's message in the staff chat that may have arrived before
 POSSIBLE_REPEAT = N_("↻ Possibly sent before (the bot stopped while sending it):")
+_STATE_COMMANDS = {"close": Action.CLOSE, "reopen": Action.REOPEN}
 UNDELIVERABLE = N_("A message of request #{person} could not be delivered: {reason}")
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
 NOTICES = N_("Notices")
@@ -71,6 +73,7 @@ class StaffMessage:
     source_ref: str
     reply_to: int | None = None
     event_key: str | None = None  # the platform's id of it, so that a redelivery is no repeat
+    role: Role = Role.STAFF  # who wrote it, as the channel found out (dialogs/roles.py)
 
 
 class StaffChat(Protocol):
@@ -403,13 +406,19 @@ class StaffInbox:
         if person_id is None:
             return
         command = parse_command(message.text or "")
+        internal = (message.text or "").lstrip().lower().startswith("#note")
+        action = _STATE_COMMANDS.get(command.name if command else "") or (
+            Action.NOTE if internal else Action.ANSWER
+        )
+        if not may(message.role, action):
+            log.info("not allowed role=%s action=%s person=%s", message.role, action, person_id)
+            return
         if command is not None:  # addressed to the bot, never an answer to the person
-            if command.name in {"close", "reopen"}:
-                await self._change_state(person_id, message, command.name)
+            if action in {Action.CLOSE, Action.REOPEN}:
+                await self._change_state(person_id, message, str(action))
             else:
                 log.info("staff command not relayed person=%s command=%s", person_id, command.name)
             return
-        internal = (message.text or "").lstrip().lower().startswith("#note")
         async with self._work() as services:
             if message.event_key and not await services.processed_events.claim(
                 channel="staff", event_key=message.event_key, now=self._clock.now()
@@ -428,9 +437,11 @@ class StaffInbox:
         if stored is not None and not internal:
             await self.deliver_due()
 
-    async def handle_staff_press(self, *, chat_id: int, thread_id: int | None, data: str) -> None:
+    async def handle_staff_press(
+        self, *, chat_id: int, thread_id: int | None, data: str, role: Role
+    ) -> None:
         """A press on a button the inbox put into the staff chat (the card's "Close")."""
-        if data != CLOSE_PRESS or thread_id is None:
+        if data != CLOSE_PRESS or thread_id is None or not may(role, Action.CLOSE):
             return
         message = StaffMessage(chat_id, thread_id, "text", None, source_ref=f"{chat_id}/0")
         person_id = await self._person_addressed(message)

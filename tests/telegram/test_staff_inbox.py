@@ -595,3 +595,27 @@ async def test_two_instances_raise_an_unanswered_request_once(
 
     in_topic = fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))
     assert len([m for m in in_topic if m.text.startswith("⏰")]) == 1
+
+
+async def test_only_members_of_the_staff_chat_answer_and_only_admins_learn_its_id(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    before = len(person.messages)
+    thread_id = topic_of(fake, "#1 ")
+    gone = {"id": 777, "is_bot": False, "first_name": "Mallory"}
+    fake.add_user(777, "Mallory")
+    written = [
+        fake.message_update(gone, text, chat_id=STAFF, thread_id=thread_id)
+        for text in ("I answer instead", "/close")
+    ]
+    fake.add_member(STAFF, gone, status="left")  # left the staff chat right after writing
+
+    for update in written:
+        assert await fake.post_webhook(update) == 200
+    await staff[0].write(thread_id, "/chatid")
+
+    assert len(person.messages) == before
+    assert topic(fake)[1]["name"].endswith("· offen")
+    assert not any("id" in m.text for m in fake.sent_to(STAFF, thread_id=thread_id)[-2:])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -28,11 +29,13 @@ from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE
 from dialogs.office_hours import WEEKDAYS
+from dialogs.roles import Action, Role, may
 from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
 OUTBOX_TICK_SECONDS = 5
+MEMBERSHIP_REMEMBERED = timedelta(minutes=10)
 
 
 class GroupChats:
@@ -65,6 +68,7 @@ class GroupChats:
                 escalate_after=settings.escalate_after,
             )
         self._retrying: asyncio.Task[None] | None = None
+        self._members: dict[int, tuple[bool, datetime]] = {}  # user id: (member, checked at)
 
     def router(self) -> Router:
         """Handlers for group chats; include it before the private chats' router."""
@@ -157,6 +161,25 @@ class GroupChats:
                 from_chat_id=message.chat.id, to_chat_id=message.migrate_to_chat_id
             )
 
+    async def _role_of(self, user_id: int) -> Role:
+        """An admin (ADMIN_IDS), staff (a member of the staff chat: asked of Telegram, and
+        remembered a while), or else just a person."""
+        if user_id in self._settings.admin_ids:
+            return Role.ADMIN
+        if self._staff_chat is None:
+            return Role.PERSON
+        now = self._engine.clock.now()
+        known = self._members.get(user_id)
+        if known is None or now - known[1] > MEMBERSHIP_REMEMBERED:
+            member = await self._delivery.call(
+                GetChatMember(chat_id=self._staff_chat.chat_id, user_id=user_id)
+            )
+            belongs = member.status in {"creator", "administrator", "member"} or bool(
+                getattr(member, "is_member", False)
+            )
+            known = self._members[user_id] = (belongs, now)
+        return Role.STAFF if known[0] else Role.PERSON
+
     async def _on_staff_message(self, message: Message, event_update: Update) -> None:
         if self.inbox is None or message.from_user is None or message.from_user.is_bot:
             return
@@ -170,6 +193,7 @@ class GroupChats:
                 source_ref=message_ref(message),
                 reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
                 event_key=f"telegram:update:{event_update.update_id}",
+                role=await self._role_of(message.from_user.id),
             )
         )
 
@@ -185,13 +209,16 @@ class GroupChats:
             chat_id=message.chat.id,
             thread_id=message.message_thread_id if message.is_topic_message else None,
             data=query.data or "",
+            role=await self._role_of(query.from_user.id),
         )
 
     # ------------------------------------------------------------ every other group
 
     async def _on_chatid(self, message: Message) -> None:
         """/chatid from an admin: the group's id, for STAFF_CHAT_ID."""
-        if message.from_user is None or message.from_user.id not in self._settings.admin_ids:
+        if message.from_user is None or not may(
+            await self._role_of(message.from_user.id), Action.CHAT_ID
+        ):
             return
         german = self._engine.catalogs.translator(DEFAULT_LOCALE)
         text = german.gettext("This chat's id: {chat_id}").format(chat_id=message.chat.id)
@@ -201,7 +228,7 @@ class GroupChats:
     async def _on_added_to_group(self, update: ChatMemberUpdated) -> None:
         """Leave any group the bot was added to by someone who is not an admin."""
         added = update.new_chat_member.status in {"member", "administrator"}
-        if not added or update.from_user.id in self._settings.admin_ids:
+        if not added or may(await self._role_of(update.from_user.id), Action.ADD_TO_GROUP):
             return
         if self.inbox is not None and update.chat.id == self.inbox.chat_id:
             return
