@@ -40,6 +40,10 @@ STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("cl
 CLOSE_PRESS = "staff:close"
 # TRANSLATORS: above a person's message in the staff chat that may have arrived before
 POSSIBLE_REPEAT = N_("↻ Possibly sent before (the bot stopped while sending it):")
+STAFF_CHAT_REFUSES = N_(
+    "The staff chat does not take the bot's messages (removed, or no right to write?). "
+    "This notice did not arrive there: {notice}"
+)
 _STATE_COMMANDS = {"close": Action.CLOSE, "reopen": Action.REOPEN}
 UNDELIVERABLE = N_("A message of request #{person} could not be delivered: {reason}")
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
@@ -99,6 +103,7 @@ class PeopleChannel(Protocol):
     async def relay(
         self, recipient: Recipient, *, wording: str, payload: dict[str, Any]
     ) -> None: ...
+    async def tell_admin(self, admin_id: int, text: str) -> None: ...
 
 
 class StaffInbox:
@@ -112,8 +117,10 @@ class StaffInbox:
         clock: Clock,
         hours: OfficeHours = WEEKDAYS,
         escalate_after: int = 1,
+        admin_ids: tuple[int, ...] = (),
     ) -> None:
         self._sessions = sessions
+        self._admin_ids = admin_ids
         self._hours = hours
         self._escalate_after = escalate_after
         self._staff = staff
@@ -231,8 +238,22 @@ class StaffInbox:
                 )
         if item.kind == "notice":
             log.error("staff chat refused a notice, given up item=%s", item.id)
+            await self._tell_admins(item)
         else:
             log.warning("outbox message refused, given up item=%s queue=%s", item.id, item.queue)
+
+    async def _tell_admins(self, notice: OutboxItem) -> None:
+        """The staff chat refuses even notices: the admins learn it in their private chats."""
+        text = self._staff_t.gettext(STAFF_CHAT_REFUSES).format(
+            notice=self._staff_t.gettext(notice.payload.get("text", "?")).format(
+                **notice.payload.get("params", {})
+            )
+        )
+        for admin_id in self._admin_ids:
+            try:
+                await self._people.tell_admin(admin_id, text)
+            except (DeliveryFailed, DeliveryRefused, PersonGone):
+                log.exception("an admin could not be told either admin=%s", admin_id)
 
     async def _forget_topic(self, person_id: int) -> None:
         async with self._work() as services:

@@ -619,3 +619,41 @@ async def test_only_members_of_the_staff_chat_answer_and_only_admins_learn_its_i
     assert len(person.messages) == before
     assert topic(fake)[1]["name"].endswith("· offen")
     assert not any("id" in m.text for m in fake.sent_to(STAFF, thread_id=thread_id)[-2:])
+
+
+async def test_a_person_who_blocked_the_bot_holds_back_nobody(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, staff: tuple[Staff, Staff]
+) -> None:
+    olena = person_factory(1001, "Olena", language_code="en")
+    amir = person_factory(1002, "Amir", language_code="en")
+    await ask(olena, "Mine first")
+    await ask(amir, "Mine second")
+    fake.block(olena.id)
+
+    await staff[0].write(topic_of(fake, "#1 "), "For Olena")
+    await staff[0].write(topic_of(fake, "#2 "), "For Amir")
+
+    assert amir.last.text == "Answer from the team:\n\nFor Amir"
+    assert fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))[-1].text == (
+        "Nicht zugestellt: Diese Person hat den Bot blockiert."
+    )
+
+
+async def test_when_the_staff_chat_refuses_even_a_notice_the_admins_are_told(
+    webhook_settings: Settings, fake: FakeBotApi, clock: ManualClock, compiled_catalogs: Path
+) -> None:
+    admin = fake.add_user(4711, "Ada")
+    settings = webhook_settings.model_copy(update={"admin_ids": (admin["id"],)})
+    async with staff_bot(settings, fake, clock, compiled_catalogs, forum=True) as bot:
+        assert bot.app is not None
+        assert bot.channel is not None
+        async with UnitOfWork(bot.app.sessions) as uow:
+            await Services.bind(uow.session).outbox.notify_staff(
+                text="New request #{person}", params={"person": 5}, now=clock.now()
+            )
+        fake.fail_next("createForumTopic", code=403, description="Forbidden: bot was kicked")
+
+        await bot.channel.deliver_outbox()
+
+    [told] = fake.sent_to(admin["id"])
+    assert told.text.endswith("Dieser Hinweis kam dort nicht an: Neue Anfrage #5")

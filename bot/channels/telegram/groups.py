@@ -66,6 +66,7 @@ class GroupChats:
                 clock=engine.clock,
                 hours=engine.policies.office_hours or WEEKDAYS,
                 escalate_after=settings.escalate_after,
+                admin_ids=settings.admin_ids,
             )
         self._retrying: asyncio.Task[None] | None = None
         self._members: dict[int, tuple[bool, datetime]] = {}  # user id: (member, checked at)

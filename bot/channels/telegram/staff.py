@@ -154,6 +154,18 @@ class TelegramPeople:
         except Unreachable as error:
             raise PersonGone(recipient.person_id) from error
 
+    async def tell_admin(self, admin_id: int, text: str) -> None:
+        """A message of the system to an admin's private chat."""
+        try:
+            await self._send(
+                SendMessage(
+                    chat_id=admin_id, text=html.escape(text, quote=False), parse_mode="HTML"
+                ),
+                admin_id,
+            )
+        except Unreachable as error:
+            raise PersonGone(admin_id) from error
+
     async def _send(self, method: Any, chat_id: int) -> None:
         try:
             await self._delivery.call(method, chat_id=chat_id)
