@@ -15,7 +15,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
@@ -71,7 +71,7 @@ class Polling:
         )
         try:
             return await self._delivery.call(method)
-        except (TelegramNetworkError, TelegramServerError) as error:
+        except TelegramAPIError as error:  # the network, Telegram, another instance (409)...
             log.warning("fetching updates failed, trying again error=%s", type(error).__name__)
             await asyncio.sleep(PAUSE_AFTER_FAILURE)
             return []
