@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
+from storage.db import create_engine
+from storage.models import TicketMessage
 from tests.fakes.bot_api import TOKEN, FakeBotApi, SentMessage
 from tests.fakes.clock import ManualClock
 
@@ -140,3 +143,14 @@ def person_factory(fake: FakeBotApi):
         return Person(fake, fake.add_user(user_id, first_name, **fields))
 
     return make
+
+
+async def stored_texts(database_url: str) -> list[str | None]:
+    """The texts of every request message, oldest first."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(TicketMessage.text).order_by(TicketMessage.id))
+            return list(rows.scalars())
+    finally:
+        await engine.dispose()

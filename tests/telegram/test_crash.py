@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from storage.db import create_engine
-from storage.models import TicketMessage
 from tests.fakes.bot_api import TOKEN, FakeBotApi
-from tests.telegram.conftest import SECRET, Person, free_port
+from tests.telegram.conftest import SECRET, Person, free_port, stored_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLED_AFTER_MS = (0, 40)
@@ -51,10 +48,14 @@ class BotProcess:
             await asyncio.wait_for(self.process.wait(), timeout=30)
 
 
+def database(folder: Path) -> str:
+    return f"sqlite:///{folder / 'db.sqlite'}"
+
+
 def settings_for(mode: str, folder: Path, fake: FakeBotApi) -> dict[str, str]:
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
+        "DATABASE_URL": database(folder),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE": fake.url,
         "PYTHONPATH": str(ROOT),
@@ -81,16 +82,6 @@ async def handed_out(fake: FakeBotApi, update: dict[str, Any], mode: str) -> Non
             for item in (call.result or [])
         ):
             await asyncio.sleep(0.001)
-
-
-async def stored_texts(folder: Path) -> list[str | None]:
-    engine = create_engine(f"sqlite:///{folder / 'db.sqlite'}")
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(select(TicketMessage.text).order_by(TicketMessage.id))
-            return list(rows.scalars())
-    finally:
-        await engine.dispose()
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -120,9 +111,9 @@ async def test_a_message_survives_the_bot_being_killed_right_after_it(
             await bot.start()
 
         async with asyncio.timeout(60):
-            while len(await stored_texts(tmp_path)) < len(texts):  # noqa: ASYNC110 - another process
+            while len(await stored_texts(database(tmp_path))) < len(texts):  # noqa: ASYNC110 - another process
                 await asyncio.sleep(0.05)
     finally:
         await bot.stop()
 
-    assert await stored_texts(tmp_path) == texts, (tmp_path / "bot.log").read_text()
+    assert await stored_texts(database(tmp_path)) == texts, (tmp_path / "bot.log").read_text()

@@ -18,11 +18,10 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
-from storage.db import create_engine
-from storage.models import ChannelIdentity, ProcessedEvent, TicketMessage
+from storage.models import ChannelIdentity, ProcessedEvent
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
-from tests.telegram.conftest import SECRET, TelegramApp
+from tests.telegram.conftest import SECRET, TelegramApp, stored_texts
 
 
 @pytest.mark.parametrize(
@@ -459,13 +458,3 @@ async def test_a_press_and_three_texts_in_one_batch_are_handled_in_order(
     reacted = [u["message"]["message_id"] for u in updates[1:]]
     assert [fake.reactions_on(person.id, m) for m in reacted] == [["✍"], ["✍"]]
     assert await stored_texts(database_url) == texts
-
-
-async def stored_texts(database_url: str) -> list[str | None]:
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(select(TicketMessage.text).order_by(TicketMessage.id))
-            return list(rows.scalars())
-    finally:
-        await engine.dispose()
