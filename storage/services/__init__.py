@@ -9,7 +9,6 @@ from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
 from storage.services.outbox import Outbox
 from storage.services.people import People
-from storage.services.request_reports import RequestReports
 from storage.services.staff_topics import StaffTopics
 from storage.services.tickets import Tickets
 
@@ -23,7 +22,6 @@ class Services:
     processed_events: ProcessedEvents
     deep_link_visits: DeepLinkVisits
     tickets: Tickets
-    request_reports: RequestReports
     outbox: Outbox
     staff_topics: StaffTopics
 
@@ -35,7 +33,6 @@ class Services:
             processed_events=ProcessedEvents(session),
             deep_link_visits=DeepLinkVisits(session),
             tickets=Tickets(session),
-            request_reports=RequestReports(session),
             outbox=Outbox(session),
             staff_topics=StaffTopics(session),
         )
