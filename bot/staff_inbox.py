@@ -14,6 +14,7 @@ two protocols below (Telegram implements both in `bot/channels/telegram/staff.py
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,30 +29,45 @@ from dialogs.roles import Action, Role, may
 from storage.clock import Clock
 from storage.db import DbSessions
 from storage.services import Services
-from storage.services.outbox import OutboxItem
+from storage.services.outbox import CLAIM_FOR, OutboxItem, staff_queue
 from storage.services.staff_topics import Recipient
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
+# A delivery that takes longer is given up for now, before its claim runs out and another
+# worker could send it too; whether it arrived is unknown, so its next try is marked.
+SEND_WITHIN = CLAIM_FOR.total_seconds() * 2 / 3
 # TRANSLATORS: the state of a request, shown in the staff chat
 STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
 CLOSE_PRESS = "staff:close"
 # TRANSLATORS: above a person's message in the staff chat that may have arrived before
 POSSIBLE_REPEAT = N_("↻ Possibly sent before (the bot stopped while sending it):")
+ANSWER = N_("Answer from the team:")
+# TRANSLATORS: before a staff answer that may have reached the person before
+ANSWER_AGAIN = N_("Answer from the team (you may have got it already):")
 STAFF_CHAT_REFUSES = N_(
     "The staff chat does not take the bot's messages (removed, or no right to write?). "
     "This notice did not arrive there: {notice}"
 )
 _STATE_COMMANDS = {"close": Action.CLOSE, "reopen": Action.REOPEN}
 UNDELIVERABLE = N_("A message of request #{person} could not be delivered: {reason}")
+TOPIC_MADE_ANEW = N_("The earlier topic of this person was deleted; the request goes on here.")
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
 NOTICES = N_("Notices")
 
 
 class DeliveryFailed(Exception):
-    """The other side could not be reached now; try again later."""
+    """The other side could not be reached now; try again later (not before `retry_after`
+    seconds, when it said so). `outcome_unknown`: the try may have arrived all the same."""
+
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, outcome_unknown: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
 
 
 class DeliveryRefused(Exception):
@@ -128,7 +144,6 @@ class StaffInbox:
         self._catalogs = catalogs
         self._clock = clock
         self._staff_t = catalogs.translator(DEFAULT_LOCALE)
-        self._reopened_topics: set[int] = set()  # people whose deleted topic is made anew
 
     @asynccontextmanager
     async def _work(self) -> AsyncIterator[Services]:
@@ -184,7 +199,11 @@ class StaffInbox:
         """Deliver `item`: True when its queue may go on (it went out, or it never can and
         was reported), False when it must wait and its queue with it."""
         try:
-            await self._send(item)
+            async with asyncio.timeout(SEND_WITHIN):
+                await self._send(item)
+        except TimeoutError:
+            await self._try_later(item, DeliveryFailed("took too long", outcome_unknown=True))
+            return False
         except TopicGone as error:
             if not first_try or item.person_id is None:
                 await self._give_up(item, error)
@@ -196,22 +215,27 @@ class StaffInbox:
             await self._give_up(item, error)
             return True
         except DeliveryFailed as error:
-            wait = RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
-            async with self._work() as services:
-                await services.outbox.mark_failed(
-                    item_id=item.id,
-                    attempts=item.attempts,
-                    error=str(error),
-                    retry_at=self._clock.now() + timedelta(seconds=wait),
-                )
-            log.warning(
-                "outbox delivery failed item=%s queue=%s retry_in=%ss", item.id, item.queue, wait
-            )
+            await self._try_later(item, error)
             return False
         async with self._work() as services:
             await services.outbox.mark_sent(item_id=item.id, now=self._clock.now())
         log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
         return True
+
+    async def _try_later(self, item: OutboxItem, error: DeliveryFailed) -> None:
+        """Back off (at least as long as the other side asked), this queue alone."""
+        wait = max(RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)], error.retry_after or 0)
+        async with self._work() as services:
+            await services.outbox.mark_failed(
+                item_id=item.id,
+                attempts=item.attempts,
+                error=str(error),
+                retry_at=self._clock.now() + timedelta(seconds=wait),
+                outcome_unknown=error.outcome_unknown,
+            )
+        log.warning(
+            "outbox delivery failed item=%s queue=%s retry_in=%ss", item.id, item.queue, wait
+        )
 
     async def _send(self, item: OutboxItem) -> None:
         if item.kind == "forward":
@@ -220,6 +244,8 @@ class StaffInbox:
             await self._relay(item)
         elif item.kind == "notice":
             await self._notice(item)
+        elif item.kind == "topic_note":
+            await self._topic_note(item)
         else:
             raise DeliveryRefused(f"unknown kind {item.kind!r}")
 
@@ -256,9 +282,22 @@ class StaffInbox:
                 log.exception("an admin could not be told either admin=%s", admin_id)
 
     async def _forget_topic(self, person_id: int) -> None:
+        """The person's topic was deleted: the next message opens a new one, and a note
+        there (queued behind the message, so that a restart cannot lose it) says why."""
         async with self._work() as services:
             await services.staff_topics.unbind(person_id=person_id, chat_id=self._staff.chat_id)
-        self._reopened_topics.add(person_id)
+            await services.outbox.add(
+                queue=staff_queue(person_id),
+                kind="topic_note",
+                person_id=person_id,
+                ticket_id=None,
+                payload={"text": TOPIC_MADE_ANEW},
+                now=self._clock.now(),
+            )
+
+    async def _topic_note(self, item: OutboxItem) -> None:
+        thread_id = await self._topic_for(item.person_id, item.payload)
+        await self._staff.say(thread_id, self._staff_t.gettext(item.payload["text"]))
 
     async def _notice(self, item: OutboxItem) -> None:
         """System notices go to a topic of their own (or, without topics, to the chat)."""
@@ -323,14 +362,6 @@ class StaffInbox:
             )
         close = (self._staff_t.gettext("Close request"), CLOSE_PRESS)
         await self._staff.say(thread_id, self._card(recipient, payload), buttons=(close,))
-        if person_id in self._reopened_topics:
-            self._reopened_topics.discard(person_id)
-            await self._staff.say(
-                thread_id,
-                self._staff_t.gettext(
-                    "The earlier topic of this person was deleted; the request goes on here."
-                ),
-            )
         log.info("staff topic opened person=%s thread=%s", person_id, thread_id)
         return thread_id
 
@@ -341,10 +372,9 @@ class StaffInbox:
                 person_id=item.person_id, chat_id=self._staff.chat_id
             )
         t = self._catalogs.translator(recipient.locale)
+        wording = t.gettext(ANSWER_AGAIN if item.possible_repeat else ANSWER)
         try:
-            await self._people.relay(
-                recipient, wording=t.gettext("Answer from the team:"), payload=item.payload
-            )
+            await self._people.relay(recipient, wording=wording, payload=item.payload)
         except PersonGone:
             await self._staff.say(
                 thread_id,

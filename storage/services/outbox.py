@@ -119,7 +119,7 @@ class Outbox:
                 OutboxMessage.id == row.id,
                 OutboxMessage.sent_at.is_(None),
                 OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
             )
             .values(claimed_until=now + CLAIM_FOR)
             .execution_options(synchronize_session=False)
@@ -185,8 +185,16 @@ class Outbox:
         )
 
     async def mark_failed(
-        self, *, item_id: int, attempts: int, error: str, retry_at: datetime
+        self,
+        *,
+        item_id: int,
+        attempts: int,
+        error: str,
+        retry_at: datetime,
+        outcome_unknown: bool = False,
     ) -> None:
+        """Try again at `retry_at`. When it is unknown whether the failed try arrived (it
+        was cut off while sending), the next one is marked as a possible repeat."""
         await self._session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == item_id)
@@ -194,7 +202,8 @@ class Outbox:
                 attempts=attempts + 1,
                 last_error=error[:200],
                 next_attempt_at=retry_at,
-                claimed_until=None,
+                # An ended claim left in place is what marks the next try as a repeat.
+                claimed_until=retry_at if outcome_unknown else None,
             )
             .execution_options(synchronize_session=False)
         )

@@ -103,6 +103,7 @@ class FakeBotApi(Methods):
         self.crashes: list[str] = []  # a crash inside the fake fails the test (conftest)
         self._calls_signal = _Signal()
         self._failures: dict[str, deque[ApiError]] = {}
+        self._answers_lost: list[tuple[str, int | None]] = []  # (method, chat_id or any)
         self._pending: list[dict[str, Any]] = []
         self._updates_signal = _Signal()
         self._allowed_updates: list[str] | None = None
@@ -204,6 +205,21 @@ class FakeBotApi(Methods):
         failures = self._failures.setdefault(spec.name, deque())
         failures.extend(ApiError(code, description, parameters) for _ in range(times))
 
+    def lose_answer_next(self, method: str, *, chat_id: int | None = None) -> None:
+        """Carry out the next call of `method` (to `chat_id`, if given), then break the
+        connection before answering: the bot cannot know that it arrived."""
+        spec = load_spec().method(method)
+        if spec is None:
+            raise ValueError(f"{method} is not a Bot API method")
+        self._answers_lost.append((spec.name, chat_id))
+
+    def _answer_lost(self, call: ApiCall) -> bool:
+        for index, (method, chat_id) in enumerate(self._answers_lost):
+            if method == call.method and chat_id in (None, call.params.get("chat_id")):
+                del self._answers_lost[index]
+                return True
+        return False
+
     async def wait_for_long_poll(self, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Return once a getUpdates request is waiting for updates."""
         async with asyncio.timeout(timeout):
@@ -253,6 +269,8 @@ class FakeBotApi(Methods):
         except ValueError:
             return _error_response(bad_request("can't parse request body"))
         call, error = await self.execute(name, raw, uploads)
+        if error is None and self._answer_lost(call) and request.transport is not None:
+            request.transport.close()
         if error is not None:
             return _error_response(error)
         return web.json_response({"ok": True, "result": call.result}, dumps=_dumps)

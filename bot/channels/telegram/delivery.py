@@ -75,14 +75,22 @@ def _log_retry(state: RetryCallState) -> None:
 
 
 class Delivery:
-    """Sends through one Bot; `on_blocked(chat_id)` is told about people who blocked it."""
+    """Sends through one Bot; `on_blocked(chat_id)` is told about people who blocked it.
+
+    `timeout` bounds each request (aiogram's default is a minute)."""
 
     def __init__(
-        self, bot: Bot, *, on_blocked: Callable[[int], Awaitable[None]], attempts: int = ATTEMPTS
+        self,
+        bot: Bot,
+        *,
+        on_blocked: Callable[[int], Awaitable[None]],
+        attempts: int = ATTEMPTS,
+        timeout: int | None = None,
     ) -> None:
         self.bot = bot
         self._on_blocked = on_blocked
         self._attempts = attempts
+        self._timeout = timeout
 
     async def call(
         self, method: TelegramMethod[T], *, chat_id: int | None = None, attempts: int | None = None
@@ -99,7 +107,7 @@ class Delivery:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self.bot(method)
+                    return await self.bot(method, request_timeout=self._timeout)
         except TelegramForbiddenError as error:
             log.info("telegram refused delivery chat=%s", chat_id)
             if chat_id is not None:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 OUTBOX_TICK_SECONDS = 5
 MEMBERSHIP_REMEMBERED = timedelta(minutes=10)
+OUTBOX_CALL_SECONDS = 5  # Telegram answers within a second when it is well
 
 
 class GroupChats:
@@ -55,8 +56,9 @@ class GroupChats:
         self._staff_chat: TelegramStaffChat | None = None
         self.inbox: StaffInbox | None = None
         if settings.staff_chat_id is not None:
-            # The outbox retries on its own schedule: fail fast here instead of waiting.
-            quick = Delivery(bot, on_blocked=on_blocked, attempts=2)
+            # The outbox retries on its own schedule, as long as Telegram asks, and knows
+            # when a try may have arrived: each call here is tried once.
+            quick = Delivery(bot, on_blocked=on_blocked, attempts=1, timeout=OUTBOX_CALL_SECONDS)
             self._staff_chat = TelegramStaffChat(quick, settings.staff_chat_id)
             self.inbox = StaffInbox(
                 sessions=sessions,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
@@ -116,6 +116,10 @@ class TelegramStaffChat:
 def refusal(error: TelegramAPIError) -> Exception:
     """The inbox's name for a failed call: worth trying again later, refused for good, or
     refused because the person's topic is gone."""
+    if isinstance(error, TelegramRetryAfter):
+        return DeliveryFailed("flood limit", retry_after=error.retry_after)
+    if isinstance(error, TelegramNetworkError):  # it may have been sent before the line broke
+        return DeliveryFailed("network", outcome_unknown=True)
     if not is_permanent(error):
         return DeliveryFailed(type(error).__name__)
     if "message thread not found" in error.message:
