@@ -1,23 +1,32 @@
-"""The composition root: builds the database engine, catalogs, content and dialog engine
-from one Settings object. The CLI and the tests build the program through here."""
+"""The composition root: builds the database engine, catalogs, content, dialog engine and
+the scheduler with its housekeeping from one Settings object, and runs a channel with
+them. The CLI and the tests build the program through here."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.channels.base import Channel
 from bot.config import Settings
+from bot.scheduler import TICK_SECONDS, Scheduler
 from dialogs.content import ContentLibrary
 from dialogs.context import Policies
 from dialogs.engine import DialogEngine
 from dialogs.flows import FLOWS
 from dialogs.i18n import LOCALES_DIR, Catalogs, compile_catalogs
 from dialogs.office_hours import OfficeHours
+from storage import backup
 from storage.clock import Clock, SystemClock
-from storage.db import DbSessions, create_engine, dispose, session_factory
+from storage.db import DbSessions, create_engine, dispose, session_factory, sqlite_path
 from storage.migrate import upgrade_to_head
+
+HOUSEKEEPING_EVERY = timedelta(hours=1)
+BACKUP_EVERY = timedelta(days=1)  # and at every start
 
 
 @dataclass
@@ -28,6 +37,7 @@ class App:
     catalogs: Catalogs
     dialogs: DialogEngine
     clock: Clock
+    scheduler: Scheduler
 
     @classmethod
     def build(
@@ -37,8 +47,11 @@ class App:
         clock: Clock | None = None,
         locales_dir: Path = LOCALES_DIR,
         compiled_dir: Path | None = None,
+        scheduler_tick: float | None = TICK_SECONDS,
     ) -> App:
-        """Everything the program needs; compiles catalogs whose `.mo` is missing or stale."""
+        """Everything the program needs; compiles catalogs whose `.mo` is missing or stale.
+        Without `scheduler_tick`, jobs run only when `scheduler.run_due()` is called (tests
+        that move a manual clock)."""
         compiled_dir = compiled_dir or locales_dir
         compile_catalogs(locales_dir, compiled_dir)
         clock = clock or SystemClock()
@@ -59,7 +72,49 @@ class App:
                 else None,
             ),
         )
-        return cls(settings, database, sessions, catalogs, dialogs, clock)
+        scheduler = Scheduler(sessions=sessions, clock=clock, tick=scheduler_tick)
+        scheduler.every("housekeeping", HOUSEKEEPING_EVERY, dialogs.keep_house)
+        app = cls(settings, database, sessions, catalogs, dialogs, clock, scheduler)
+        if app.database_file is not None:
+            scheduler.every("backup", BACKUP_EVERY, app.back_up)
+        return app
+
+    @property
+    def database_file(self) -> Path | None:
+        """The SQLite file; None on PostgreSQL."""
+        return sqlite_path(self.settings.database_url)
+
+    @property
+    def backups(self) -> Path:
+        """Where backups of a SQLite database go."""
+        if self.settings.backup_dir is not None:
+            return self.settings.backup_dir
+        assert self.database_file is not None  # noqa: S101 - PostgreSQL has pg_dump
+        return self.database_file.parent / "backups"
+
+    async def back_up(self) -> Path:
+        """A consistent copy of the SQLite database, made while the bot goes on."""
+        assert self.database_file is not None  # noqa: S101 - PostgreSQL has pg_dump
+        return await asyncio.to_thread(
+            backup.back_up,
+            self.database_file,
+            self.backups,
+            keep=self.settings.backup_keep,
+            now=self.clock.now(),
+        )
+
+    async def serve(self, channel: Channel) -> None:
+        """Run `channel`, and beside it the jobs every channel shares, until cancelled or
+        its input ends."""
+        await channel.start()
+        try:
+            await self.scheduler.start()
+            try:
+                await channel.receive()
+            finally:
+                await self.scheduler.stop()
+        finally:
+            await channel.stop()
 
     async def migrate(self) -> None:
         await upgrade_to_head(self.database)

@@ -1,5 +1,5 @@
-"""`erstkontakt run | chat | migrate | requests | qr | info`: loads the settings, builds the
-App, serves.
+"""`erstkontakt run | chat | migrate | requests | qr | info | backup | restore`: loads the
+settings, builds the App, serves.
 
 aiogram is imported only where Telegram is used, so the console chat starts fast.
 """
@@ -21,6 +21,7 @@ from bot import cli_reports
 from bot.app import App
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging import configure_logging
+from storage import backup
 from storage.db import where
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     qr = command("qr", "a QR code (PNG and SVG) of a deep link, for posters")
     qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
     qr.add_argument("--out", type=Path, default=Path(), help="folder for the files")
+    command("backup", "copy the SQLite database now (the bot may go on running)")
+    restore = command(
+        "restore", "put a backup in place of the SQLite database (stop the bot first)"
+    )
+    restore.add_argument("file", type=Path, help="a backup, e.g. data/backups/erstkontakt-….sqlite")
     return parser
 
 
@@ -100,6 +106,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _write_qr(args.payload, args.out, settings)
     app = App.build(settings)
     try:
+        if args.command in ("backup", "restore"):
+            return await _backup_or_restore(app, args)
         if args.command == "info":
             await cli_reports.print_info(app)
             return 0
@@ -117,13 +125,18 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                     "`erstkontakt requests list` shows them"
                 )
 
-            channel = TelegramChannel(engine=app.dialogs, settings=settings, sessions=app.sessions)
+            channel = TelegramChannel(
+                engine=app.dialogs,
+                settings=settings,
+                sessions=app.sessions,
+                scheduler=app.scheduler,
+            )
             # The quarter million objects of the loaded libraries live as long as the
             # process: exempt them from the collector, whose full passes over them took
             # over 100 ms, a stall every person waiting at that moment would feel.
             gc.freeze()
             try:
-                await _until_terminated(channel.serve())
+                await _until_terminated(app.serve(channel))
             except CannotStart as error:
                 print(f"erstkontakt: {error}", file=sys.stderr)
                 return 1
@@ -134,10 +147,34 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             "; Ctrl-D ends the chat, the next one goes on from there" if sys.stdin.isatty() else ""
         )
         print(f"database: {where(settings.database_url)}{leaving}", file=sys.stderr)
-        await ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")).serve()
+        await app.serve(ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")))
         return 0
     finally:
         await app.close()
+
+
+async def _backup_or_restore(app: App, args: argparse.Namespace) -> int:
+    if app.database_file is None:
+        print(
+            "erstkontakt: the database is PostgreSQL: back it up with pg_dump, "
+            "put it back with pg_restore",
+            file=sys.stderr,
+        )
+        return 2
+    if args.command == "backup":
+        print(await app.back_up())
+        return 0
+    try:
+        before = backup.restore(
+            args.file, app.database_file, folder=app.backups, now=app.clock.now()
+        )
+    except backup.NotABackup as error:
+        print(f"erstkontakt: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {args.file}")
+    if before is not None:
+        print(f"the database as it was: {before}")
+    return 0
 
 
 async def _until_terminated(serving: Coroutine[Any, Any, None]) -> None:

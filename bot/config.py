@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     request_retention_days: int = Field(default=365, ge=1, le=3650)
     escalate_after: int = Field(default=1, ge=1, le=30)  # working days
+    backup_dir: Path | None = None  # beside the SQLite file, in `backups/`
+    backup_keep: int = Field(default=14, ge=1, le=1000)
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

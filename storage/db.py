@@ -61,6 +61,14 @@ def where(url: str) -> str:
     return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database; None for a database on a server."""
+    parsed = make_url(async_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    return Path(_sqlite_file(parsed.database))
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for `url`; SQLite files get their folder created and their pragmas."""
     parsed = make_url(async_url(url))

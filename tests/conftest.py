@@ -95,7 +95,7 @@ def settings(database_url: str) -> Settings:
 async def app(
     settings: Settings, clock: ManualClock, compiled_catalogs: Path
 ) -> AsyncIterator[App]:
-    built = App.build(settings, clock=clock, compiled_dir=compiled_catalogs)
+    built = App.build(settings, clock=clock, compiled_dir=compiled_catalogs, scheduler_tick=None)
     yield built
     await built.close()
 

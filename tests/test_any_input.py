@@ -67,7 +67,7 @@ def test_any_typed_line_gets_an_answer_and_never_a_crash(
         )
         await ConsoleChannel(
             app.dialogs, name=name, stdin=io.StringIO(script), stdout=output
-        ).serve()
+        ).receive()
         assert output.getvalue().count("\n> ") >= len(lines)
         chat = Chat(app.dialogs, name=name)
         for line in lines:

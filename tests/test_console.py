@@ -26,7 +26,7 @@ async def test_a_piped_session_reads_like_a_transcript(app: App) -> None:
         stdout=output,
     )
 
-    await console.serve()
+    await console.receive()
 
     transcript = output.getvalue()
     assert "> /start\nHallo!" in transcript
@@ -41,7 +41,7 @@ async def test_a_number_not_on_screen_asks_for_one_that_is(app: App) -> None:
     output = io.StringIO()
     console = ConsoleChannel(app.dialogs, stdin=io.StringIO("/start\n1\n42\n"), stdout=output)
 
-    await console.serve()
+    await console.receive()
 
     assert (
         "> 42\nBitte wählen Sie eine der Möglichkeiten unten. Geben Sie eine Zahl von 1 bis 7 ein."
@@ -184,7 +184,7 @@ async def test_at_a_terminal_the_chat_opens_itself_and_prompts(app: App) -> None
     output = io.StringIO()
     console = ConsoleChannel(app.dialogs, name="tty", stdin=Terminal("7\n"), stdout=output)
 
-    await console.serve()
+    await console.receive()
 
     shown = output.getvalue()
     assert shown.startswith("Hallo! Ich bin der Assistent")
@@ -194,10 +194,10 @@ async def test_at_a_terminal_the_chat_opens_itself_and_prompts(app: App) -> None
 
 async def test_someone_back_before_choosing_a_language_is_introduced_once(app: App) -> None:
     first = ConsoleChannel(app.dialogs, name="back", stdin=Terminal(""), stdout=io.StringIO())
-    await first.serve()
+    await first.receive()
     output = io.StringIO()
 
-    await ConsoleChannel(app.dialogs, name="back", stdin=Terminal(""), stdout=output).serve()
+    await ConsoleChannel(app.dialogs, name="back", stdin=Terminal(""), stdout=output).receive()
 
     assert output.getvalue().count("Ich bin der Assistent") == 1
     assert "/language" in output.getvalue()
@@ -234,7 +234,7 @@ def test_the_help_lists_every_command_with_one_line_and_no_note_for_developers(
     result = run_cli(tmp_path, "", "--help")
 
     assert result.returncode == 0, result.stderr
-    for command in ("run", "chat", "migrate", "requests", "qr", "info"):
+    for command in ("run", "chat", "migrate", "requests", "qr", "info", "backup", "restore"):
         assert re.search(rf"^    {command} +\S", result.stdout, re.MULTILINE), command
     assert "aiogram" not in result.stdout
 
@@ -247,6 +247,8 @@ def test_the_help_lists_every_command_with_one_line_and_no_note_for_developers(
         (["requests", "show"], "the request's number"),
         (["qr"], "(default: .)"),
         (["info"], "schema version"),
+        (["backup"], "may go on running"),
+        (["restore"], "stop the bot first"),
     ],
 )
 def test_every_command_explains_itself_with_its_defaults(

@@ -37,7 +37,13 @@ class ConsoleChannel:
         self._stdout = stdout
         self._on_screen: tuple[int | None, list[str]] = (None, [])
 
-    async def serve(self) -> None:
+    async def start(self) -> None:
+        """Nothing to register: the terminal is there."""
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    async def receive(self) -> None:
         """Read lines until the input ends. At a terminal, the chat opens by itself; piped
         input is echoed after `> ` so that the output reads as a transcript."""
         interactive = self._stdin.isatty()

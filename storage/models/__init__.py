@@ -3,6 +3,7 @@
 from storage.models.base import Base
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
+from storage.models.jobs import Job
 from storage.models.people import ChannelIdentity, Person
 from storage.models.staff import OutboxMessage, StaffChatMove, StaffMessageLink, StaffTopic
 from storage.models.tickets import Ticket, TicketMessage
@@ -12,6 +13,7 @@ __all__ = [
     "ChannelIdentity",
     "Conversation",
     "DeepLinkVisit",
+    "Job",
     "OutboxMessage",
     "Person",
     "ProcessedEvent",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from storage.db import DbSession
 from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
+from storage.services.jobs import Jobs
 from storage.services.outbox import Outbox
 from storage.services.people import People
 from storage.services.staff_topics import StaffTopics
@@ -23,6 +24,7 @@ class Services:
     deep_link_visits: DeepLinkVisits
     tickets: Tickets
     outbox: Outbox
+    jobs: Jobs
     staff_topics: StaffTopics
 
     @classmethod
@@ -34,5 +36,6 @@ class Services:
             deep_link_visits=DeepLinkVisits(session),
             tickets=Tickets(session),
             outbox=Outbox(session),
+            jobs=Jobs(session),
             staff_topics=StaffTopics(session),
         )

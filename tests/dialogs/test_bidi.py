@@ -105,7 +105,7 @@ async def test_the_console_shows_the_same_marks_as_telegram(app: App) -> None:
         app.dialogs, name="rtl", stdin=io.StringIO("/start\n4\n1\n10\n"), stdout=output
     )
 
-    await console.serve()
+    await console.receive()
 
     contacts = output.getvalue().split("> 10\n")[1]
     lines = [line for line in contacts.split("\n") if line.strip()]

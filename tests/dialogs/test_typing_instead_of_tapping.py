@@ -54,7 +54,7 @@ async def test_the_console_names_the_range_of_numbers_on_screen(
 ) -> None:
     output = io.StringIO()
     lines = f"/start\n7\n1\n11\n{typed}\n"
-    await ConsoleChannel(app.dialogs, stdin=io.StringIO(lines), stdout=output).serve()
+    await ConsoleChannel(app.dialogs, stdin=io.StringIO(lines), stdout=output).receive()
 
     assert (
         f"> {typed}\nPlease choose one of the options below. Type a number from 1 to {shown}.\n"
@@ -65,7 +65,7 @@ async def test_the_console_names_the_range_of_numbers_on_screen(
 async def test_the_console_takes_digits_of_every_script(app: App) -> None:
     output = io.StringIO()
     lines = "/start\n۷\n١\n"  # Persian 7 (English), then Arabic-Indic 1 (About)
-    await ConsoleChannel(app.dialogs, stdin=io.StringIO(lines), stdout=output).serve()
+    await ConsoleChannel(app.dialogs, stdin=io.StringIO(lines), stdout=output).receive()
 
     assert "What would you like to know about the project?" in output.getvalue()
 

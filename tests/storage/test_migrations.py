@@ -33,5 +33,5 @@ async def test_migrating_a_current_database_changes_nothing(database_url: str) -
         revision = await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )
-    assert revision == "0009"
+    assert revision == "0010"
     await engine.dispose()

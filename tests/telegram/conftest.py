@@ -58,14 +58,27 @@ class TelegramApp:
         self.channel: TelegramChannel | None = None
 
     async def start(self) -> TelegramChannel:
-        self.app = App.build(self.settings, clock=self.clock, compiled_dir=self.catalogs)
+        self.app = App.build(
+            self.settings, clock=self.clock, compiled_dir=self.catalogs, scheduler_tick=None
+        )
         self.channel = TelegramChannel(
-            engine=self.app.dialogs, settings=self.settings, sessions=self.app.sessions
+            engine=self.app.dialogs,
+            settings=self.settings,
+            sessions=self.app.sessions,
+            scheduler=self.app.scheduler,
         )
         await self.channel.start()
+        await self.app.scheduler.start()
         return self.channel
 
+    async def run_due(self) -> int:
+        """What the scheduler does in the background: run the jobs due by the clock."""
+        assert self.app is not None
+        return await self.app.scheduler.run_due()
+
     async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.scheduler.stop()
         if self.channel is not None:
             await self.channel.stop()
         if self.app is not None:

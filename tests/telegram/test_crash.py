@@ -16,7 +16,7 @@ from tests.fakes.bot_api import TOKEN, FakeBotApi
 from tests.telegram.conftest import SECRET, Person, free_port, stored_texts
 
 ROOT = Path(__file__).resolve().parents[2]
-KILLED_AFTER_MS = (0, 40)
+KILLED_AFTER_MS = (0, 10, 40)
 
 
 class BotProcess:

@@ -187,7 +187,7 @@ async def test_requests_wait_while_the_staff_chat_fails_and_arrive_once_in_order
     assert inbox.channel is not None
     for _ in range(2):  # the staff chat keeps failing for the next attempt too
         clock.advance(minutes=20)
-        await inbox.channel.deliver_outbox()
+        await inbox.run_due()
 
     thread_id, _ = topic(fake)
     texts = [m.text for m in fake.sent_to(STAFF, thread_id=thread_id)][1:]
@@ -234,10 +234,10 @@ async def test_an_unanswered_request_is_raised_again_after_a_working_day(
     assert inbox.channel is not None
 
     clock.advance(hours=23)
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
     clock.advance(hours=2)
-    await inbox.channel.deliver_outbox()
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
+    await inbox.run_due()
 
     raised = [m.text for m in fake.sent_to(STAFF, thread_id=thread_id) if m.text.startswith("⏰")]
     assert raised == ["⏰ Diese Anfrage wartet seit mehr als 1 Arbeitstag auf eine Antwort."]
@@ -338,8 +338,8 @@ async def test_without_topics_an_unanswered_request_is_raised_again_in_reply_to_
     assert plain_group_inbox.channel is not None
 
     clock.advance(hours=25)
-    await plain_group_inbox.channel.deliver_outbox()
-    await plain_group_inbox.channel.deliver_outbox()
+    await plain_group_inbox.run_due()
+    await plain_group_inbox.run_due()
 
     reminders = [m for m in fake.sent_to(STAFF) if m.text.startswith("⏰")]
     assert [m.text for m in reminders] == [
@@ -364,7 +364,8 @@ async def test_system_notices_go_to_a_topic_of_their_own_through_the_outbox(
                 text="New request #{person}", params={"person": number}, now=clock.now()
             )
 
-    await inbox.channel.deliver_outbox()
+    clock.advance(seconds=5)  # the outbox's next round
+    await inbox.run_due()
 
     [(thread_id, info)] = fake.topics[STAFF].items()
     assert info["name"] == "Hinweise"
@@ -420,7 +421,7 @@ async def test_an_answer_waits_while_the_person_cannot_be_reached_and_arrives_la
 
     clock.advance(minutes=1)
     assert inbox.channel is not None
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
     assert person.last.text.endswith("The answer")
 
 
@@ -507,7 +508,8 @@ async def test_a_message_that_can_never_be_delivered_is_reported_and_holds_back_
             text="New request #{person}", params={"person": 9}, now=clock.now()
         )
 
-    await inbox.channel.deliver_outbox()
+    clock.advance(seconds=5)  # the outbox's next round
+    await inbox.run_due()
 
     notices = [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "Hinweise"))]
     assert notices[0] == "Neue Anfrage #9"
@@ -533,10 +535,10 @@ async def test_a_message_whose_sender_died_while_sending_goes_again_marked_as_a_
     assert claimed is not None
     assert not claimed.possible_repeat
 
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
     assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))][-1] == "First"
     clock.advance(seconds=31)
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
 
     assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))][-1] == (
         "↻ Vielleicht schon einmal gesendet (der Bot wurde beim Senden unterbrochen):"
@@ -554,7 +556,7 @@ async def test_a_copy_whose_arrival_is_unknown_goes_again_marked_as_a_repeat(
 
     await person.send("Did it arrive?")
     clock.advance(seconds=6)
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
 
     # A repeat that says so is better than a request lost.
     assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))][1:] == [
@@ -580,7 +582,7 @@ async def test_an_answer_whose_arrival_is_unknown_goes_again_saying_so(
 
     await staff[0].write(topic_of(fake, "#1 "), "The answer")
     clock.advance(seconds=6)
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
 
     assert [m.text for m in person.messages[before:]] == [
         "Answer from the team:\n\nThe answer",
@@ -599,11 +601,11 @@ async def test_a_long_flood_pause_holds_back_only_its_own_queue(
 
     await ask(amir, "Mine")
     clock.advance(seconds=60)
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
 
     assert [info["name"][:3] for info in fake.topics[STAFF].values()] == ["#2 "]
     clock.advance(seconds=61)  # Telegram's pause is over
-    await inbox.channel.deliver_outbox()
+    await inbox.run_due()
     assert [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))][1:] == ["First"]
     assert len(fake.calls("createForumTopic")) == 3  # no try within the pause
 
@@ -649,12 +651,12 @@ async def test_two_instances_raise_an_unanswered_request_once(
     assert inbox.app is not None
     elsewhere = inbox.app.settings.model_copy(update={"webhook_port": free_port()})
     other = TelegramApp(elsewhere, clock, compiled_catalogs)
-    second = await other.start()
+    await other.start()
     assert inbox.channel is not None
     clock.advance(hours=25)
 
     try:
-        await asyncio.gather(inbox.channel.deliver_outbox(), second.deliver_outbox())
+        await asyncio.gather(inbox.run_due(), other.run_due())
     finally:
         await other.stop()
 
@@ -718,7 +720,8 @@ async def test_when_the_staff_chat_refuses_even_a_notice_the_admins_are_told(
             )
         fake.fail_next("createForumTopic", code=403, description="Forbidden: bot was kicked")
 
-        await bot.channel.deliver_outbox()
+        clock.advance(seconds=5)  # the outbox's next round
+        await bot.run_due()
 
     [told] = fake.sent_to(admin["id"])
     assert told.text.endswith("Dieser Hinweis kam dort nicht an: Neue Anfrage #5")

@@ -334,9 +334,11 @@ async def polling_bot(
         telegram_bot_token=fake.token,
         telegram_api_base=fake.url,
     )
-    app = App.build(settings, clock=clock, compiled_dir=catalogs)
-    channel = TelegramChannel(engine=app.dialogs, settings=settings, sessions=app.sessions)
-    serving = asyncio.create_task(channel.serve())
+    app = App.build(settings, clock=clock, compiled_dir=catalogs, scheduler_tick=None)
+    channel = TelegramChannel(
+        engine=app.dialogs, settings=settings, sessions=app.sessions, scheduler=app.scheduler
+    )
+    serving = asyncio.create_task(app.serve(channel))
     try:
         yield
     finally:

@@ -60,6 +60,7 @@ from bot.channels.telegram.updates import (
 )
 from bot.channels.telegram.webhook import NotAnUpdate, webhook_app
 from bot.config import Settings
+from bot.scheduler import Scheduler
 from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
@@ -73,7 +74,6 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Room for bursts of new connections (aiohttp's default of 128 drops SYNs beyond it,
 # which costs the sender a one-second TCP retry).
 LISTEN_BACKLOG = 1024
-HOUSEKEEPING_SECONDS = 3600
 START_ATTEMPTS = 2  # at start, a Bot API out of reach is reported, not waited for
 COMMANDS = (
     ("start", N_("Start")),
@@ -116,6 +116,7 @@ class TelegramChannel:
         engine: DialogEngine,
         settings: Settings,
         sessions: DbSessions,
+        scheduler: Scheduler,
         bot: Bot | None = None,
     ):
         self.engine = engine
@@ -129,26 +130,22 @@ class TelegramChannel:
             sessions=sessions,
             on_blocked=self._blocked,
         )
+        self.groups.schedule_outbox(scheduler)
         self.dispatcher = Dispatcher(disable_fsm=True)  # no aiogram FSM: state lives in storage/
         self.dispatcher.update.outer_middleware(skip_unknown_types)
         self.dispatcher.include_router(self.groups.router())
         self.dispatcher.include_router(self._router())
         self._chats = KeyedLocks()
         self._webhook: web.AppRunner | None = None
-        self._housekeeping: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
-    async def serve(self) -> None:
-        """Start, then receive updates until cancelled."""
-        await self.start()
-        try:
-            if self._webhook is None:
-                await self._poll()
-            else:
-                await asyncio.Event().wait()
-        finally:
-            await self.stop()
+    async def receive(self) -> None:
+        """Receive updates until cancelled: by polling, or by the webhook `start` opened."""
+        if self._webhook is None:
+            await self._poll()
+        else:
+            await asyncio.Event().wait()
 
     async def _poll(self) -> None:
         """Poll until cancelled; then let the batch in hand be handled before the
@@ -169,14 +166,11 @@ class TelegramChannel:
             await self.delivery.call(result)
 
     async def start(self) -> None:
-        """Register the command menus and the webhook (or remove it, for polling); deliver
-        what waited in the outbox, and keep retrying it in the background; keep house (old
-        update ids, requests past their retention) at start and every hour."""
+        """Register the command menus and the webhook (or remove it, for polling), and check
+        the staff chat. What waited in the outbox goes out with the scheduler's first pass."""
         await self._introduce()
         await self._register_commands()
         await self.groups.start()
-        await self.engine.keep_house()
-        self._housekeeping = asyncio.create_task(self._keep_house())
         if not self.settings.webhook_url:
             await self.delivery.call(DeleteWebhook(drop_pending_updates=False))
             log.info("telegram ready mode=polling")
@@ -192,11 +186,6 @@ class TelegramChannel:
         log.info("telegram ready mode=webhook")
 
     async def stop(self) -> None:
-        if self._housekeeping is not None:
-            self._housekeeping.cancel()
-            await asyncio.gather(self._housekeeping, return_exceptions=True)
-            self._housekeeping = None
-        await self.groups.stop()
         if self._webhook is not None:
             await self._webhook.cleanup()
             self._webhook = None
@@ -213,15 +202,6 @@ class TelegramChannel:
         if isinstance(result, TelegramMethod):
             return {"method": result.__api_method__, **result.model_dump(exclude_none=True)}
         return None
-
-    async def _keep_house(self) -> None:
-        """Every hour (and once at start): forget what is no longer needed."""
-        while True:
-            await asyncio.sleep(HOUSEKEEPING_SECONDS)
-            try:
-                await self.engine.keep_house()
-            except Exception:
-                log.exception("housekeeping failed; tried again later")
 
     async def _introduce(self) -> None:
         """Ask Telegram who we are. A token it rejects, or a Bot API out of reach, stops the
@@ -268,12 +248,6 @@ class TelegramChannel:
             t = catalogs.translator(locale)
             commands = [BotCommand(command=n, description=t.gettext(d)) for n, d in COMMANDS]
             await self.delivery.call(SetMyCommands(commands=commands, language_code=locale))
-
-    async def deliver_outbox(self) -> None:
-        """Send what is due in the staff inbox's outbox and raise overdue requests again (the
-        tick of the background loop; due messages also go out right after the update that
-        made them)."""
-        await self.groups.deliver_outbox()
 
     # ------------------------------------------------------------ updates
 
@@ -338,7 +312,7 @@ class TelegramChannel:
             except Unreachable:
                 log.info("reply not delivered: person blocked the bot update=%s", update_id)
         if self.engine.take_outbox_news():
-            await self.groups.deliver_outbox(escalate=False)
+            await self.groups.deliver_outbox()
 
     # ------------------------------------------------------------ sending
 

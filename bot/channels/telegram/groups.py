@@ -4,7 +4,6 @@ than an admin added the bot). The inbox's rules live in bot.staff_inbox."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
 from bot.channels.telegram.updates import incoming_message, message_ref
 from bot.config import Settings
+from bot.scheduler import Scheduler
 from bot.staff_inbox import DeliveryFailed, DeliveryRefused, StaffInbox, StaffMessage
 from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
@@ -34,7 +34,8 @@ from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
-OUTBOX_TICK_SECONDS = 5
+OUTBOX_EVERY = timedelta(seconds=5)  # what waits after a failure goes out this soon
+ESCALATION_EVERY = timedelta(minutes=1)
 MEMBERSHIP_REMEMBERED = timedelta(minutes=10)
 OUTBOX_CALL_SECONDS = 5  # Telegram answers within a second when it is well
 
@@ -70,7 +71,6 @@ class GroupChats:
                 escalate_after=settings.escalate_after,
                 admin_ids=settings.admin_ids,
             )
-        self._retrying: asyncio.Task[None] | None = None
         self._members: dict[int, tuple[bool, datetime]] = {}  # user id: (member, checked at)
 
     def router(self) -> Router:
@@ -85,41 +85,37 @@ class GroupChats:
         router.my_chat_member.register(self._on_added_to_group, in_a_group)
         return router
 
+    def schedule_outbox(self, scheduler: Scheduler) -> None:
+        """The outbox and the raising of overdue requests, as the scheduler's jobs."""
+        if self.inbox is not None:
+            scheduler.every("outbox", OUTBOX_EVERY, self.deliver_outbox)
+            scheduler.every("escalation", ESCALATION_EVERY, self._escalate)
+
     async def start(self) -> None:
-        """Check the staff chat, send what waited, and keep retrying in the background."""
+        """Follow the staff chat where it moved, and check what the bot may do there."""
         if self.inbox is None:
             return
         await self.inbox.follow_moves()
         await self._check_staff_chat()
-        await self.deliver_outbox()
-        self._retrying = asyncio.create_task(self._retry_outbox())
 
-    async def stop(self) -> None:
-        if self._retrying is not None:
-            self._retrying.cancel()
-            await asyncio.gather(self._retrying, return_exceptions=True)
-            self._retrying = None
+    async def deliver_outbox(self) -> None:
+        """Send what is due in the outbox; a failure stays there for the next attempt."""
+        if self.inbox is not None:
+            await self._settle(self.inbox.deliver_due())
 
-    async def deliver_outbox(self, *, escalate: bool = True) -> None:
-        """Send what is due in the outbox, and raise overdue requests again unless told not
-        to; a failure stays there for the next attempt."""
-        if self.inbox is None:
-            return
+    async def _escalate(self) -> None:
+        if self.inbox is not None:
+            await self._settle(self.inbox.escalate_overdue())
+
+    async def _settle(self, work: Awaitable[int]) -> None:
         try:
-            await self.inbox.deliver_due()
-            if escalate:
-                await self.inbox.escalate_overdue()
+            await work
         except DeliveryFailed as error:
             log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
         except DeliveryRefused as error:
             log.warning("staff chat refused a message: %s", type(error.__cause__).__name__)
         except Exception:
             log.exception("staff inbox stopped by an error; it is tried again later")
-
-    async def _retry_outbox(self) -> None:
-        while True:
-            await asyncio.sleep(OUTBOX_TICK_SECONDS)
-            await self.deliver_outbox()
 
     async def _check_staff_chat(self) -> None:
         """Say clearly at start what the staff chat lacks; requests are kept meanwhile."""
