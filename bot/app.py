@@ -13,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.base import Channel
 from bot.config import Settings
+from bot.outbox_worker import OutboxWorker
+from bot.person_messages import PersonMessages
 from bot.scheduler import TICK_SECONDS, Scheduler
+from bot.workers import Workers
 from dialogs.content import ContentLibrary
 from dialogs.context import Policies
 from dialogs.engine import DialogEngine
-from dialogs.flows import FLOWS
+from dialogs.flows import FLOWS, STANDING_ACTIONS
 from dialogs.i18n import LOCALES_DIR, Catalogs, compile_catalogs
 from dialogs.office_hours import OfficeHours
 from storage import backup
@@ -26,6 +29,7 @@ from storage.db import DbSessions, create_engine, dispose, session_factory, sqli
 from storage.migrate import upgrade_to_head
 
 HOUSEKEEPING_EVERY = timedelta(hours=1)
+OUTBOX_EVERY = timedelta(seconds=5)  # what waits after a failure goes out this soon
 BACKUP_EVERY = timedelta(days=1)  # and at every start
 
 
@@ -37,7 +41,7 @@ class App:
     catalogs: Catalogs
     dialogs: DialogEngine
     clock: Clock
-    scheduler: Scheduler
+    workers: Workers
 
     @classmethod
     def build(
@@ -61,6 +65,7 @@ class App:
         dialogs = DialogEngine(
             sessions=sessions,
             flows=FLOWS,
+            actions=STANDING_ACTIONS,
             catalogs=catalogs,
             content=ContentLibrary(locales_dir, clock=clock),
             clock=clock,
@@ -73,8 +78,12 @@ class App:
             ),
         )
         scheduler = Scheduler(sessions=sessions, clock=clock, tick=scheduler_tick)
+        outbox = OutboxWorker(sessions=sessions, clock=clock)
+        people = PersonMessages(sessions=sessions, catalogs=catalogs, outbox=outbox)
         scheduler.every("housekeeping", HOUSEKEEPING_EVERY, dialogs.keep_house)
-        app = cls(settings, database, sessions, catalogs, dialogs, clock, scheduler)
+        scheduler.every("outbox", OUTBOX_EVERY, outbox.deliver_due)
+        workers = Workers(scheduler, outbox, people)
+        app = cls(settings, database, sessions, catalogs, dialogs, clock, workers)
         if app.database_file is not None:
             scheduler.every("backup", BACKUP_EVERY, app.back_up)
         return app
@@ -115,6 +124,10 @@ class App:
                 await self.scheduler.stop()
         finally:
             await channel.stop()
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self.workers.scheduler
 
     async def migrate(self) -> None:
         await upgrade_to_head(self.database)

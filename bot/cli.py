@@ -129,7 +129,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                 engine=app.dialogs,
                 settings=settings,
                 sessions=app.sessions,
-                scheduler=app.scheduler,
+                workers=app.workers,
             )
             # The quarter million objects of the loaded libraries live as long as the
             # process: exempt them from the collector, whose full passes over them took
@@ -147,7 +147,13 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             "; Ctrl-D ends the chat, the next one goes on from there" if sys.stdin.isatty() else ""
         )
         print(f"database: {where(settings.database_url)}{leaving}", file=sys.stderr)
-        await app.serve(ConsoleChannel(app.dialogs, name=getattr(args, "name", "local")))
+        console = ConsoleChannel(
+            app.dialogs,
+            name=getattr(args, "name", "local"),
+            people=app.workers.people,
+            files=(app.database_file.parent if app.database_file else Path()) / "files",
+        )
+        await app.serve(console)
         return 0
     finally:
         await app.close()

@@ -5,8 +5,9 @@ two protocols below (Telegram implements both in `bot/channels/telegram/staff.py
 
 - Every person gets one topic in the staff chat, named with a short id, their first name,
   language and the request's state; it opens with a card.
-- What a person sends was stored and queued (outbox) in the same transaction; here it is
-  delivered in order. When the staff chat cannot be reached it waits and goes out later.
+- What a person sends was stored and queued (outbox) in the same transaction; the outbox
+  (`bot/outbox_worker.py`) delivers it in order with the senders registered here. When the
+  staff chat cannot be reached it waits and goes out later.
 - A staff message in a topic is relayed to that person only, as written, with the bot's
   own short wording around it in the person's language; `#note` stays internal; `/close`
   and `/reopen` change the request's state.
@@ -14,14 +15,13 @@ two protocols below (Telegram implements both in `bot/channels/telegram/staff.py
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Protocol
 
+from bot.outbox_worker import DeliveryFailed, DeliveryRefused, OutboxWorker, PersonGone
 from dialogs.commands import parse_command
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
@@ -29,16 +29,14 @@ from dialogs.roles import Action, Role, may
 from storage.clock import Clock
 from storage.db import DbSessions
 from storage.services import Services
-from storage.services.outbox import CLAIM_FOR, OutboxItem, staff_queue
+from storage.services.outbox import PERSON_QUEUES, STAFF_QUEUES, OutboxItem, staff_queue
 from storage.services.staff_topics import Recipient
 from storage.uow import UnitOfWork
 
+Sender = Callable[[OutboxItem], Awaitable[None]]
+
 log = logging.getLogger(__name__)
 
-RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
-# A delivery that takes longer is given up for now, before its claim runs out and another
-# worker could send it too; whether it arrived is unknown, so its next try is marked.
-SEND_WITHIN = CLAIM_FOR.total_seconds() * 2 / 3
 # TRANSLATORS: the state of a request, shown in the staff chat
 STATE_LABELS = {"open": N_("open"), "answered": N_("answered"), "closed": N_("closed")}
 CLOSE_PRESS = "staff:close"
@@ -58,28 +56,8 @@ TOPIC_MADE_ANEW = N_("The earlier topic of this person was deleted; the request 
 NOTICES = N_("Notices")
 
 
-class DeliveryFailed(Exception):
-    """The other side could not be reached now; try again later (not before `retry_after`
-    seconds, when it said so). `outcome_unknown`: the try may have arrived all the same."""
-
-    def __init__(
-        self, reason: str, *, retry_after: float | None = None, outcome_unknown: bool = False
-    ) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-        self.outcome_unknown = outcome_unknown
-
-
-class DeliveryRefused(Exception):
-    """The other side refused this message as it is: trying again would change nothing."""
-
-
 class TopicGone(DeliveryRefused):
     """The person's topic was deleted in the staff chat."""
-
-
-class PersonGone(Exception):
-    """The person blocked the bot: nothing more can reach them."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +109,7 @@ class StaffInbox:
         people: PeopleChannel,
         catalogs: Catalogs,
         clock: Clock,
+        outbox: OutboxWorker,
         hours: OfficeHours = WEEKDAYS,
         escalate_after: int = 1,
         admin_ids: tuple[int, ...] = (),
@@ -144,6 +123,12 @@ class StaffInbox:
         self._catalogs = catalogs
         self._clock = clock
         self._staff_t = catalogs.translator(DEFAULT_LOCALE)
+        self._outbox = outbox
+        outbox.deliver("forward", self._in_topic(self._forward), queues=STAFF_QUEUES)
+        outbox.deliver("topic_note", self._in_topic(self._topic_note), queues=STAFF_QUEUES)
+        outbox.deliver("notice", self._notice, queues=STAFF_QUEUES)
+        outbox.deliver("relay", self._relay, queues=PERSON_QUEUES)
+        outbox.report_given_up(self._report_given_up)
 
     @asynccontextmanager
     async def _work(self) -> AsyncIterator[Services]:
@@ -179,94 +164,32 @@ class StaffInbox:
 
     # ------------------------------------------------------------ outbox
 
-    async def deliver_due(self) -> int:
-        """Deliver every due outbox message, in order per queue; returns how many went out."""
-        async with self._work() as services:
-            queues = await services.outbox.queues_with_work()
-        delivered = 0
-        for queue in queues:
-            while (item := await self._claim(queue)) is not None:
-                if not await self._deliver_one(item):
-                    break  # the rest of this queue waits, so that order is kept
-                delivered += 1
-        return delivered
+    def _in_topic(self, send: Sender) -> Sender:
+        """A topic staff deleted is made anew, once, and the message goes there."""
 
-    async def _claim(self, queue: str) -> OutboxItem | None:
-        async with self._work() as services:
-            return await services.outbox.claim_next(queue=queue, now=self._clock.now())
+        async def sending(item: OutboxItem) -> None:
+            try:
+                await send(item)
+            except TopicGone:
+                if item.person_id is None:
+                    raise
+                log.warning("staff topic deleted, opening a new one person=%s", item.person_id)
+                await self._forget_topic(item.person_id)
+                await send(item)
 
-    async def _deliver_one(self, item: OutboxItem, *, first_try: bool = True) -> bool:
-        """Deliver `item`: True when its queue may go on (it went out, or it never can and
-        was reported), False when it must wait and its queue with it."""
-        try:
-            async with asyncio.timeout(SEND_WITHIN):
-                await self._send(item)
-        except TimeoutError:
-            await self._try_later(item, DeliveryFailed("took too long", outcome_unknown=True))
-            return False
-        except TopicGone as error:
-            if not first_try or item.person_id is None:
-                await self._give_up(item, error)
-                return True
-            log.warning("staff topic deleted, opening a new one person=%s", item.person_id)
-            await self._forget_topic(item.person_id)
-            return await self._deliver_one(item, first_try=False)
-        except DeliveryRefused as error:
-            await self._give_up(item, error)
-            return True
-        except DeliveryFailed as error:
-            await self._try_later(item, error)
-            return False
-        async with self._work() as services:
-            await services.outbox.mark_sent(item_id=item.id, now=self._clock.now())
-        log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
-        return True
+        return sending
 
-    async def _try_later(self, item: OutboxItem, error: DeliveryFailed) -> None:
-        """Back off (at least as long as the other side asked), this queue alone."""
-        wait = max(RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)], error.retry_after or 0)
-        async with self._work() as services:
-            await services.outbox.mark_failed(
-                item_id=item.id,
-                attempts=item.attempts,
-                error=str(error),
-                retry_at=self._clock.now() + timedelta(seconds=wait),
-                outcome_unknown=error.outcome_unknown,
+    async def _report_given_up(
+        self, item: OutboxItem, error: DeliveryRefused, services: Services
+    ) -> None:
+        """Staff learn of a message that can never be delivered, in the notices topic."""
+        if item.kind != "notice":
+            await services.outbox.notify_staff(
+                text=UNDELIVERABLE,
+                params={"person": item.person_id or "?", "reason": str(error)[:300]},
+                person_id=item.person_id,
+                now=self._clock.now(),
             )
-        log.warning(
-            "outbox delivery failed item=%s queue=%s retry_in=%ss", item.id, item.queue, wait
-        )
-
-    async def _send(self, item: OutboxItem) -> None:
-        if item.kind == "forward":
-            await self._forward(item)
-        elif item.kind == "relay":
-            await self._relay(item)
-        elif item.kind == "notice":
-            await self._notice(item)
-        elif item.kind == "topic_note":
-            await self._topic_note(item)
-        else:
-            raise DeliveryRefused(f"unknown kind {item.kind!r}")
-
-    async def _give_up(self, item: OutboxItem, error: DeliveryRefused) -> None:
-        """Settle a message that can never be delivered, and tell staff in the notices
-        topic; when the staff chat itself refuses the notice, only the log can say it."""
-        now = self._clock.now()
-        async with self._work() as services:
-            await services.outbox.give_up(item_id=item.id, reason=str(error), now=now)
-            if item.kind != "notice":
-                await services.outbox.notify_staff(
-                    text=UNDELIVERABLE,
-                    params={"person": item.person_id or "?", "reason": str(error)[:300]},
-                    person_id=item.person_id,
-                    now=now,
-                )
-        if item.kind == "notice":
-            log.error("staff chat refused a notice, given up item=%s", item.id)
-            await self._tell_admins(item)
-        else:
-            log.warning("outbox message refused, given up item=%s queue=%s", item.id, item.queue)
 
     async def _tell_admins(self, notice: OutboxItem) -> None:
         """The staff chat refuses even notices: the admins learn it in their private chats."""
@@ -296,14 +219,31 @@ class StaffInbox:
             )
 
     async def _topic_note(self, item: OutboxItem) -> None:
+        """A note of the program in the person's topic; with a state, the name says it.
+        Without topics, the note is headed like the person's messages."""
+        text = self._staff_t.gettext(item.payload["text"])
+        if not self._staff.forum:
+            async with self._work() as services:
+                recipient = await services.staff_topics.recipient(person_id=item.person_id)
+            heading = self._topic_name(recipient, item.payload.get("state", "open"))
+            await self._staff.say(None, f"{heading}\n{text}")
+            return
         thread_id = await self._topic_for(item.person_id, item.payload)
-        await self._staff.say(thread_id, self._staff_t.gettext(item.payload["text"]))
+        await self._staff.say(thread_id, text)
+        if "state" in item.payload:
+            await self._rename(item.person_id, thread_id, item.payload["state"])
 
     async def _notice(self, item: OutboxItem) -> None:
-        """System notices go to a topic of their own (or, without topics, to the chat)."""
+        """System notices go to a topic of their own (or, without topics, to the chat); when
+        the staff chat refuses even them, only the log and the admins can say it."""
         text = self._staff_t.gettext(item.payload["text"]).format(**item.payload["params"])
-        thread_id = await self._notices_topic() if self._staff.forum else None
-        await self._staff.say(thread_id, text)
+        try:
+            thread_id = await self._notices_topic() if self._staff.forum else None
+            await self._staff.say(thread_id, text)
+        except DeliveryRefused:
+            log.error("staff chat refused a notice, given up item=%s", item.id)  # noqa: TRY400 - no traceback: the reason is known
+            await self._tell_admins(item)
+            raise
 
     async def _notices_topic(self) -> int:
         async with self._work() as services:
@@ -486,7 +426,7 @@ class StaffInbox:
             )
         log.info("staff message stored person=%s internal=%s", person_id, internal)
         if stored is not None and not internal:
-            await self.deliver_due()
+            await self._outbox.deliver_due()
 
     async def handle_staff_press(
         self, *, chat_id: int, thread_id: int | None, data: str, role: Role

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from dialogs.text import RichText
+from storage.attachments import Attachment
 
 # ---------------------------------------------------------------- incoming events
 
@@ -123,6 +124,16 @@ def choice(group: str, value: str | int, *, label: str) -> Choice:
     return Choice(id=f"{group}:{value}", label=label)
 
 
+STANDING = "do"  # the group of a choice that names a standing action
+
+
+def standing_action(action: str, *, label: str) -> Choice:
+    """A button that keeps working after the conversation has moved on: it names an action
+    that is checked again when pressed (`booking:cancel:17`: does the booking still
+    exist?), not an option of the prompt on screen."""
+    return Choice(id=f"{STANDING}:{action}", label=label)
+
+
 @dataclass(frozen=True)
 class Prompt:
     """What a step shows when it is entered: text and the choices it offers."""
@@ -206,7 +217,7 @@ class Reply:
     """One message to the person. `token` ties its choices to the prompt that offered them;
     `in_place` allows a channel to show it in place of the message whose choice was pressed.
     A reply with `receipt_for` is a quiet receipt: a channel that can react to the person's
-    message of that ref does so instead of sending `text`."""
+    message of that ref does so instead of sending `text`. A `file` goes after the text."""
 
     text: RichText
     choices: tuple[Choice, ...] = ()
@@ -215,3 +226,4 @@ class Reply:
     in_place: bool = True
     columns: int = 1
     receipt_for: str | None = None
+    file: Attachment | None = None

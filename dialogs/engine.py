@@ -18,6 +18,7 @@ from dialogs import bidi, commands, free_text
 from dialogs.content import ContentLibrary
 from dialogs.context import Ctx, Policies
 from dialogs.core import (
+    STANDING,
     Chosen,
     Command,
     Incoming,
@@ -36,6 +37,7 @@ from dialogs.flows import ask_the_team
 from dialogs.i18n import Catalogs
 from dialogs.language_guess import LanguageGuesser
 from dialogs.locks import KeyedLocks
+from dialogs.standing_actions import StandingAction, press
 from dialogs.text import RichText
 from dialogs.validation import Rejected, clean_text
 from storage.clock import Clock
@@ -71,6 +73,7 @@ class DialogEngine:
         clock: Clock,
         guesser: LanguageGuesser | None = None,
         policies: Policies | None = None,
+        actions: Mapping[str, StandingAction] | None = None,
     ) -> None:
         for name in (FIRST_FLOW, HOME_FLOW):
             if name not in flows:
@@ -82,6 +85,7 @@ class DialogEngine:
         self.clock = clock
         self.guesser = guesser or LanguageGuesser(catalogs.locales)
         self.policies = policies or Policies()
+        self.actions = actions or {}
         self._people = KeyedLocks()
         self._outbox_news = False
 
@@ -198,6 +202,9 @@ class Turn:
         match event:
             case Command():
                 outcome = commands.handle(event, self._ctx())
+            case Chosen(group=group, value=value) if group == STANDING:
+                log.info("standing action person=%s", self.person.id)
+                outcome = await press(self.engine.actions, value, self._ctx())
             case Chosen():
                 outcome = self._rejected_choice(event) or await self._step_reacts(event)
             case MessageEdited():

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from bot.outbox_worker import DeliveryFailed
+from bot.person_messages import PersonMessages
 from dialogs import bidi
 from dialogs.commands import parse_command
 from dialogs.core import Chosen, Incoming, PersonRef, Reply, Text
 from dialogs.engine import DialogEngine
 from dialogs.text import Paragraph, RichText
 from dialogs.validation import typed_number
+from storage.attachments import Attachment
+from storage.services.staff_topics import Recipient
 
 CHANNEL = "console"
 PROMPT = "> "
@@ -30,18 +35,37 @@ class ConsoleChannel:
         name: str = "local",
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
+        people: PersonMessages | None = None,
+        files: Path = Path("data/files"),
     ) -> None:
         self._engine = engine
         self._who = PersonRef(channel=CHANNEL, external_id=name)
         self._stdin = stdin
         self._stdout = stdout
+        self._files = files
         self._on_screen: tuple[int | None, list[str]] = (None, [])
+        self._waiting: list[Reply] = []  # messages of the program, shown before the next line
+        if people is not None:
+            people.reach(CHANNEL, self)
 
     async def start(self) -> None:
         """Nothing to register: the terminal is there."""
 
     async def stop(self) -> None:
-        """Nothing to close."""
+        """Show what arrived after the last line."""
+        self._show_waiting()
+
+    async def send(self, recipient: Recipient, reply: Reply) -> None:
+        """A message of the program to the person at this console: shown the next time a
+        line is read (another console person's waits for their chat)."""
+        if recipient.external_id != self._who.external_id:
+            raise DeliveryFailed("that person is not at this console")
+        self._waiting.append(reply)
+
+    def _show_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for reply in waiting:
+            self._show(reply)
 
     async def receive(self) -> None:
         """Read lines until the input ends. At a terminal, the chat opens by itself; piped
@@ -53,6 +77,7 @@ class ConsoleChannel:
         if interactive:
             await self.send_line("/help" if state else "/start")
         while line := await self._read_line(interactive):
+            self._show_waiting()
             if not interactive:
                 self._stdout.write(f"{PROMPT}{line.rstrip()}\n")
             await self.send_line(line.rstrip("\n"))
@@ -82,10 +107,23 @@ class ConsoleChannel:
         lines = [text] if text else []
         mark = bidi.RLM if reply.rtl else ""
         lines += [f"{mark}  {n}) {c.label}" for n, c in enumerate(reply.choices, start=1)]
+        if reply.file is not None:
+            lines.append(f"📎 {self._save(reply.file)}")
         self._stdout.write("\n".join(lines) + "\n\n")
         self._stdout.flush()
         if reply.choices:
             self._on_screen = (reply.token, [c.id for c in reply.choices])
+
+    def _save(self, file: Attachment) -> Path:
+        """The file in the files folder, under its own name (numbered if taken)."""
+        self._files.mkdir(parents=True, exist_ok=True)
+        stem, dot, suffix = file.name.rpartition(".")
+        target, n = self._files / file.name, 1
+        while target.exists():
+            n += 1
+            target = self._files / (f"{stem}-{n}{dot}{suffix}" if dot else f"{file.name}-{n}")
+        target.write_bytes(file.content)
+        return target
 
 
 def render_plain(text: RichText) -> str:

@@ -9,6 +9,7 @@ from dialogs.flows import (
     privacy,
     switch_language,
 )
+from dialogs.standing_actions import StandingAction
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
@@ -20,4 +21,9 @@ FLOWS: dict[str, Flow] = {
         ask_the_team.FLOW,
         privacy.FLOW,
     )
+}
+
+# Buttons that keep working after the conversation moved on, by the action they name.
+STANDING_ACTIONS: dict[str, StandingAction] = {
+    ask_the_team.REQUEST_DONE: ask_the_team.close_my_request,
 }

@@ -34,7 +34,9 @@ from dialogs.core import (
     switch,
 )
 from dialogs.flow import Flow
+from dialogs.i18n import N_
 from dialogs.text import RichText
+from storage.services.outbox import staff_queue
 
 # Media a person may send to the team; stickers, locations and the like are not requests.
 FORWARDABLE = frozenset({"photo", "voice", "audio", "video", "document"})
@@ -223,6 +225,43 @@ def offer_to_send(
     if not waiting:
         return None
     return switch("ask_the_team", step=Step.CONFIRM, note=note, locale=locale, pending=waiting)
+
+
+# ------------------------------------------------------------ after an answer
+
+REQUEST_DONE = "request:done"  # a standing action: request:done:<ticket id>
+# TRANSLATORS: a button under an answer of the team
+REQUEST_DONE_LABEL = N_("✓ My question is answered")
+# TRANSLATORS: in the person's staff topic, after they pressed "My question is answered"
+CLOSED_BY_PERSON = N_("✓ The person says the question is answered; the request is closed.")
+
+
+async def close_my_request(argument: str, ctx: Ctx) -> Outcome:
+    """The person says a staff answer settled their question: the request is closed, and
+    staff read it in the topic. A request closed already (or not theirs) stays as it is."""
+    person_id = ctx.person.person_id
+    closed = argument.isdigit() and await ctx.services.tickets.close_for_person(
+        ticket_id=int(argument), person_id=person_id, now=ctx.clock.now()
+    )
+    if not closed:
+        return stay(
+            ctx.t.gettext(
+                "This request is closed already. If something is still open, just write to us."
+            ),
+            in_place=False,
+        )
+    await ctx.services.outbox.add(
+        queue=staff_queue(person_id),
+        kind="topic_note",
+        person_id=person_id,
+        ticket_id=None,
+        payload={"text": CLOSED_BY_PERSON, "state": "closed"},
+        now=ctx.clock.now(),
+    )
+    return stay(
+        ctx.t.gettext("Thank you! Your request is closed. You can write to us again at any time."),
+        in_place=False,
+    )
 
 
 FLOW = Flow(

@@ -3,12 +3,14 @@ them, delivered after commit, in order per queue, retried until they go out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 
+from storage.attachments import Attachment
 from storage.db import DbSession
 from storage.models import OutboxMessage
 
@@ -17,17 +19,22 @@ from storage.models import OutboxMessage
 # too many in the staff chat is better than a request lost.
 CLAIM_FOR = timedelta(seconds=30)
 STAFF_NOTICES = "staff:notices"
+STAFF_QUEUES = "staff:"  # every queue to the staff chat starts so
+PERSON_QUEUES = "person:"
+# What the outbox holds: copies, notes and notices for the staff chat, staff answers and
+# the program's messages for people.
+KINDS = frozenset({"forward", "topic_note", "notice", "relay", "message"})
 
 
 def person_queue(person_id: int) -> str:
-    """Staff answers to one person, in order."""
-    return f"person:{person_id}"
+    """What goes to one person (staff answers, the program's messages), in order."""
+    return f"{PERSON_QUEUES}{person_id}"
 
 
 def staff_queue(person_id: int) -> str:
     """One person's messages to their staff topic, in order. Each destination has its own
     queue, so that one that cannot take a message holds back nobody else."""
-    return f"staff:{person_id}"
+    return f"{STAFF_QUEUES}{person_id}"
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,36 @@ class Outbox:
             person_id=person_id,
             ticket_id=None,
             payload={"text": text, "params": params},
+            now=now,
+        )
+
+    async def tell_person(
+        self,
+        *,
+        person_id: int,
+        text: str,
+        params: dict[str, Any] | None = None,
+        actions: Sequence[tuple[str, str]] = (),
+        file: Attachment | None = None,
+        now: datetime,
+    ) -> None:
+        """A message of the program to a person, on whatever channel they live, in their
+        language. `text` is an English msgid marked with N_() (translated when delivered);
+        `actions` are (standing action, label msgid) pairs shown as buttons that keep
+        working after the conversation moved on (`"booking:cancel:17"`)."""
+        payload: dict[str, Any] = {
+            "text": text,
+            "params": params or {},
+            "actions": [list(action) for action in actions],
+        }
+        if file is not None:
+            payload["file"] = file.to_payload()
+        await self.add(
+            queue=person_queue(person_id),
+            kind="message",
+            person_id=person_id,
+            ticket_id=None,
+            payload=payload,
             now=now,
         )
 

@@ -143,6 +143,17 @@ class Tickets:
             .execution_options(synchronize_session=False)
         )
 
+    async def close_for_person(self, *, ticket_id: int, person_id: int, now: datetime) -> bool:
+        """Close the person's own request if it is not closed; False when there is nothing
+        to close (closed already, deleted, or someone else's)."""
+        closed = await self._session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.person_id == person_id, Ticket.status != "closed")
+            .values(status="closed", updated_at=now, closed_at=now, escalated_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return closed.rowcount == 1
+
     async def delete_closed_before(self, cutoff: datetime) -> int:
         """Delete requests closed before `cutoff`, with their messages and what the outbox
         still holds of them (the retention period people are told); returns how many."""

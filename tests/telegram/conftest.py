@@ -65,7 +65,7 @@ class TelegramApp:
             engine=self.app.dialogs,
             settings=self.settings,
             sessions=self.app.sessions,
-            scheduler=self.app.scheduler,
+            workers=self.app.workers,
         )
         await self.channel.start()
         await self.app.scheduler.start()

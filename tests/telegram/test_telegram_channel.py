@@ -336,7 +336,10 @@ async def polling_bot(
     )
     app = App.build(settings, clock=clock, compiled_dir=catalogs, scheduler_tick=None)
     channel = TelegramChannel(
-        engine=app.dialogs, settings=settings, sessions=app.sessions, scheduler=app.scheduler
+        engine=app.dialogs,
+        settings=settings,
+        sessions=app.sessions,
+        workers=app.workers,
     )
     serving = asyncio.create_task(app.serve(channel))
     try:

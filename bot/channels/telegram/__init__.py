@@ -37,7 +37,6 @@ from aiogram.types import (
     BotCommand,
     CallbackQuery,
     ChatMemberUpdated,
-    LinkPreviewOptions,
     Message,
     ReactionTypeEmoji,
     Update,
@@ -48,8 +47,9 @@ from pydantic import ValidationError
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
 from bot.channels.telegram.polling import Polling
-from bot.channels.telegram.render import OutgoingMessage, render
+from bot.channels.telegram.render import NO_PREVIEW, OutgoingMessage, document, render
 from bot.channels.telegram.session import JsonBodySession
+from bot.channels.telegram.staff import TelegramPeople
 from bot.channels.telegram.updates import (
     CHANNEL,
     incoming_message,
@@ -60,7 +60,7 @@ from bot.channels.telegram.updates import (
 )
 from bot.channels.telegram.webhook import NotAnUpdate, webhook_app
 from bot.config import Settings
-from bot.scheduler import Scheduler
+from bot.workers import Workers
 from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
@@ -70,7 +70,6 @@ from storage.db import DbSessions
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Room for bursts of new connections (aiohttp's default of 128 drops SYNs beyond it,
 # which costs the sender a one-second TCP retry).
 LISTEN_BACKLOG = 1024
@@ -116,7 +115,7 @@ class TelegramChannel:
         engine: DialogEngine,
         settings: Settings,
         sessions: DbSessions,
-        scheduler: Scheduler,
+        workers: Workers,
         bot: Bot | None = None,
     ):
         self.engine = engine
@@ -128,9 +127,11 @@ class TelegramChannel:
             engine=engine,
             settings=settings,
             sessions=sessions,
+            outbox=workers.outbox,
             on_blocked=self._blocked,
         )
-        self.groups.schedule_outbox(scheduler)
+        self.groups.schedule_escalation(workers.scheduler)
+        workers.people.reach(CHANNEL, TelegramPeople(self.groups.quick))
         self.dispatcher = Dispatcher(disable_fsm=True)  # no aiogram FSM: state lives in storage/
         self.dispatcher.update.outer_middleware(skip_unknown_types)
         self.dispatcher.include_router(self.groups.router())
@@ -324,7 +325,7 @@ class TelegramChannel:
         messages = [message for reply in shown for message in render(reply)]
         in_place = all(reply.in_place for reply in shown)
         if pressed and in_place and len(messages) == 1 and await self._edit(pressed, messages[0]):
-            return
+            messages = []
         for message in messages:
             await self.delivery.call(
                 SendReply(
@@ -336,6 +337,9 @@ class TelegramChannel:
                 ),
                 chat_id=chat_id,
             )
+        for reply in shown:
+            if reply.file is not None:
+                await self.delivery.call(document(chat_id, reply.file), chat_id=chat_id)
 
     async def _edit(self, pressed: Message, message: OutgoingMessage) -> bool:
         """Show the next step in the message that was pressed; False if it cannot be edited."""

@@ -23,8 +23,9 @@ from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
 from bot.channels.telegram.updates import incoming_message, message_ref
 from bot.config import Settings
+from bot.outbox_worker import DeliveryFailed, DeliveryRefused, OutboxWorker
 from bot.scheduler import Scheduler
-from bot.staff_inbox import DeliveryFailed, DeliveryRefused, StaffInbox, StaffMessage
+from bot.staff_inbox import StaffInbox, StaffMessage
 from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE
@@ -34,7 +35,6 @@ from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
-OUTBOX_EVERY = timedelta(seconds=5)  # what waits after a failure goes out this soon
 ESCALATION_EVERY = timedelta(minutes=1)
 MEMBERSHIP_REMEMBERED = timedelta(minutes=10)
 OUTBOX_CALL_SECONDS = 5  # Telegram answers within a second when it is well
@@ -48,25 +48,28 @@ class GroupChats:
         engine: DialogEngine,
         settings: Settings,
         sessions: DbSessions,
+        outbox: OutboxWorker,
         on_blocked: Callable[[int], Awaitable[None]],
     ) -> None:
         self._bot = bot
+        self._outbox = outbox
         self._engine = engine
         self._settings = settings
         self._delivery = Delivery(bot, on_blocked=on_blocked)
         self._staff_chat: TelegramStaffChat | None = None
         self.inbox: StaffInbox | None = None
+        # The outbox retries on its own schedule, as long as Telegram asks, and knows when a
+        # try may have arrived: each of its calls is tried once.
+        self.quick = Delivery(bot, on_blocked=on_blocked, attempts=1, timeout=OUTBOX_CALL_SECONDS)
         if settings.staff_chat_id is not None:
-            # The outbox retries on its own schedule, as long as Telegram asks, and knows
-            # when a try may have arrived: each call here is tried once.
-            quick = Delivery(bot, on_blocked=on_blocked, attempts=1, timeout=OUTBOX_CALL_SECONDS)
-            self._staff_chat = TelegramStaffChat(quick, settings.staff_chat_id)
+            self._staff_chat = TelegramStaffChat(self.quick, settings.staff_chat_id)
             self.inbox = StaffInbox(
                 sessions=sessions,
                 staff=self._staff_chat,
-                people=TelegramPeople(quick),
+                people=TelegramPeople(self.quick),
                 catalogs=engine.catalogs,
                 clock=engine.clock,
+                outbox=outbox,
                 hours=engine.policies.office_hours or WEEKDAYS,
                 escalate_after=settings.escalate_after,
                 admin_ids=settings.admin_ids,
@@ -85,10 +88,9 @@ class GroupChats:
         router.my_chat_member.register(self._on_added_to_group, in_a_group)
         return router
 
-    def schedule_outbox(self, scheduler: Scheduler) -> None:
-        """The outbox and the raising of overdue requests, as the scheduler's jobs."""
+    def schedule_escalation(self, scheduler: Scheduler) -> None:
+        """Raising overdue requests again, as the scheduler's job."""
         if self.inbox is not None:
-            scheduler.every("outbox", OUTBOX_EVERY, self.deliver_outbox)
             scheduler.every("escalation", ESCALATION_EVERY, self._escalate)
 
     async def start(self) -> None:
@@ -100,8 +102,7 @@ class GroupChats:
 
     async def deliver_outbox(self) -> None:
         """Send what is due in the outbox; a failure stays there for the next attempt."""
-        if self.inbox is not None:
-            await self._settle(self.inbox.deliver_due())
+        await self._settle(self._outbox.deliver_due())
 
     async def _escalate(self) -> None:
         if self.inbox is not None:

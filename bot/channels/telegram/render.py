@@ -13,13 +13,22 @@ import html
 import re
 from dataclasses import dataclass
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.methods import SendDocument, SendMessage
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+)
 
 from bot.channels.telegram import callback
 from dialogs.core import Choice, Reply
 from dialogs.text import Paragraph, RichText, Span
+from storage.attachments import Attachment
 
 TEXT_LIMIT = 4096
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _BREAKS = (re.compile(r"\n"), re.compile(r"(?<=[.!?؟。])\s"), re.compile(r"\s"))
 
 
@@ -60,6 +69,30 @@ def render(reply: Reply, *, limit: int = TEXT_LIMIT) -> list[OutgoingMessage]:
     keyboard = keyboard_for(reply.choices, reply.token, reply.columns) if reply.choices else None
     *first, last = chunks
     return [*(OutgoingMessage(chunk) for chunk in first), OutgoingMessage(last, keyboard)]
+
+
+def private_messages(chat_id: int, reply: Reply) -> list[SendMessage | SendDocument]:
+    """A reply sent anew into a private chat: its text, then its file as a document."""
+    sent: list[SendMessage | SendDocument] = [
+        SendMessage(
+            chat_id=chat_id,
+            text=message.html,
+            parse_mode="HTML",
+            reply_markup=message.keyboard,
+            link_preview_options=NO_PREVIEW,
+        )
+        for message in render(reply)
+    ]
+    if reply.file is not None:
+        sent.append(document(chat_id, reply.file))
+    return sent
+
+
+def document(chat_id: int, file: Attachment) -> SendDocument:
+    """A file as Telegram shows it: a document with its name."""
+    return SendDocument(
+        chat_id=chat_id, document=BufferedInputFile(file.content, filename=file.name)
+    )
 
 
 def keyboard_for(

@@ -11,9 +11,11 @@ from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendM
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.channels.telegram.delivery import Delivery, Unreachable, is_permanent
-from bot.channels.telegram.render import split_html
+from bot.channels.telegram.render import private_messages, split_html
 from bot.channels.telegram.updates import parse_message_ref
-from bot.staff_inbox import DeliveryFailed, DeliveryRefused, PersonGone, TopicGone
+from bot.outbox_worker import DeliveryFailed, DeliveryRefused, PersonGone
+from bot.staff_inbox import TopicGone
+from dialogs.core import Reply
 from dialogs.text import Paragraph, RichText, Span
 from storage.services.staff_topics import Recipient
 
@@ -128,10 +130,21 @@ def refusal(error: TelegramAPIError) -> Exception:
 
 
 class TelegramPeople:
-    """Staff answers into a person's private chat, with the bot's wording before them."""
+    """Into a person's private chat: staff answers, with the bot's wording before them, and
+    the program's own messages (text, standing-action buttons, a file)."""
 
     def __init__(self, delivery: Delivery) -> None:
         self._delivery = delivery
+
+    async def send(self, recipient: Recipient, reply: Reply) -> None:
+        if recipient.channel != "telegram":
+            raise PersonGone(recipient.channel)
+        chat_id = int(recipient.external_id)
+        try:
+            for method in private_messages(chat_id, reply):
+                await self._send(method, chat_id)
+        except Unreachable as error:
+            raise PersonGone("the person blocked the bot") from error
 
     async def relay(self, recipient: Recipient, *, wording: str, payload: dict[str, Any]) -> None:
         if recipient.channel != "telegram":

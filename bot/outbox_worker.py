@@ -1,0 +1,156 @@
+"""Delivers the outbox, for every channel: each queue (one destination) in order, one
+that cannot take a message holding back nobody else.
+
+What a message is and how it goes out is the business of the sender registered for its
+kind (the staff inbox's copies and answers, messages to a person); the rules for failing
+are here, once:
+
+- a temporary failure (`DeliveryFailed`) backs off, for its queue alone, at least as long
+  as the other side asked;
+- a permanent one (`DeliveryRefused`, `PersonGone`) takes the message out of its queue and
+  reports it;
+- when it is unknown whether a try arrived (the line broke, or it took longer than
+  `SEND_WITHIN`), the next try is marked as a possible repeat: a copy too many is better
+  than a message lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from storage.clock import Clock
+from storage.db import DbSessions
+from storage.services import Services
+from storage.services.outbox import CLAIM_FOR, KINDS, OutboxItem
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
+# A delivery that takes longer is given up for now, before its claim runs out and another
+# worker could send it too; whether it arrived is unknown, so its next try is marked.
+SEND_WITHIN = CLAIM_FOR.total_seconds() * 2 / 3
+
+
+class DeliveryFailed(Exception):
+    """The other side could not be reached now; try again later (not before `retry_after`
+    seconds, when it said so). `outcome_unknown`: the try may have arrived all the same."""
+
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, outcome_unknown: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
+
+
+class DeliveryRefused(Exception):
+    """The other side refused this message as it is: trying again would change nothing."""
+
+
+class PersonGone(DeliveryRefused):
+    """The person blocked the bot, or lives on a channel that cannot reach them."""
+
+
+Sender = Callable[[OutboxItem], Awaitable[None]]
+# Records, in the transaction that takes the message out of its queue, who must learn it.
+GivenUp = Callable[[OutboxItem, DeliveryRefused, Services], Awaitable[None]]
+
+
+class OutboxWorker:
+    def __init__(self, *, sessions: DbSessions, clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._senders: dict[str, Sender] = {}
+        self._queues: set[str] = set()
+        self._given_up: GivenUp | None = None
+
+    def deliver(self, kind: str, sender: Sender, *, queues: str) -> None:
+        """Send the messages of `kind` with `sender`; they wait in queues that start with
+        `queues`. Queues this process serves nothing of wait for a process that does (the
+        staff chat's, while only the console chat runs)."""
+        if kind not in KINDS:
+            raise ValueError(f"the outbox holds no {kind!r}")
+        self._senders[kind] = sender
+        self._queues.add(queues)
+
+    def report_given_up(self, report: GivenUp) -> None:
+        """Have someone told of a message taken out of its queue undelivered (its row says
+        why in any case)."""
+        self._given_up = report
+
+    async def deliver_due(self) -> int:
+        """Deliver every due message, in order per queue; returns how many went out."""
+        async with UnitOfWork(self._sessions) as uow:
+            queues = await Services.bind(uow.session).outbox.queues_with_work()
+        delivered = 0
+        for queue in queues:
+            if not queue.startswith(tuple(self._queues)):
+                continue
+            while (item := await self._claim(queue)) is not None:
+                if not await self._deliver_one(item):
+                    break  # the rest of this queue waits, so that order is kept
+                delivered += 1
+        return delivered
+
+    async def _claim(self, queue: str) -> OutboxItem | None:
+        async with UnitOfWork(self._sessions) as uow:
+            return await Services.bind(uow.session).outbox.claim_next(
+                queue=queue, now=self._clock.now()
+            )
+
+    async def _deliver_one(self, item: OutboxItem) -> bool:
+        """Deliver `item`: True when its queue may go on (it went out, or it never can and
+        was reported), False when it must wait and its queue with it."""
+        try:
+            async with asyncio.timeout(SEND_WITHIN):
+                await self._sender_of(item)(item)
+        except TimeoutError:
+            await self._try_later(item, DeliveryFailed("took too long", outcome_unknown=True))
+            return False
+        except DeliveryRefused as error:
+            await self._give_up(item, error)
+            return True
+        except DeliveryFailed as error:
+            await self._try_later(item, error)
+            return False
+        async with UnitOfWork(self._sessions) as uow:
+            await Services.bind(uow.session).outbox.mark_sent(
+                item_id=item.id, now=self._clock.now()
+            )
+        log.info("outbox delivered item=%s kind=%s", item.id, item.kind)
+        return True
+
+    def _sender_of(self, item: OutboxItem) -> Sender:
+        sender = self._senders.get(item.kind)
+        if sender is not None:
+            return sender
+        if item.kind in KINDS:  # another process sends these (a staff answer, here a console)
+            raise DeliveryFailed(f"{item.kind} is not sent by this process")
+        raise DeliveryRefused(f"unknown kind {item.kind!r}")
+
+    async def _try_later(self, item: OutboxItem, error: DeliveryFailed) -> None:
+        """Back off (at least as long as the other side asked), this queue alone."""
+        wait = max(RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)], error.retry_after or 0)
+        async with UnitOfWork(self._sessions) as uow:
+            await Services.bind(uow.session).outbox.mark_failed(
+                item_id=item.id,
+                attempts=item.attempts,
+                error=str(error),
+                retry_at=self._clock.now() + timedelta(seconds=wait),
+                outcome_unknown=error.outcome_unknown,
+            )
+        log.warning(
+            "outbox delivery failed item=%s queue=%s retry_in=%ss", item.id, item.queue, wait
+        )
+
+    async def _give_up(self, item: OutboxItem, error: DeliveryRefused) -> None:
+        async with UnitOfWork(self._sessions) as uow:
+            services = Services.bind(uow.session)
+            await services.outbox.give_up(item_id=item.id, reason=str(error), now=self._clock.now())
+            if self._given_up is not None:
+                await self._given_up(item, error, services)
+        log.warning("outbox message refused, given up item=%s queue=%s", item.id, item.queue)
