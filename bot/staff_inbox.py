@@ -23,6 +23,8 @@ from typing import Any, Protocol
 
 from bot.outbox_worker import DeliveryFailed, DeliveryRefused, OutboxWorker, PersonGone
 from dialogs.commands import parse_command
+from dialogs.core import Choice, standing_action
+from dialogs.flows.ask_the_team import REQUEST_DONE, REQUEST_DONE_LABEL
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
 from dialogs.roles import Action, Role, may
@@ -95,8 +97,16 @@ class StaffChat(Protocol):
 
 class PeopleChannel(Protocol):
     async def relay(
-        self, recipient: Recipient, *, wording: str, payload: dict[str, Any]
-    ) -> None: ...
+        self,
+        recipient: Recipient,
+        *,
+        wording: str,
+        payload: dict[str, Any],
+        actions: tuple[Choice, ...] = (),
+    ) -> None:
+        """A staff message to the person under `wording`, with `actions` as buttons."""
+        ...
+
     async def tell_admin(self, admin_id: int, text: str) -> None: ...
 
 
@@ -313,8 +323,17 @@ class StaffInbox:
             )
         t = self._catalogs.translator(recipient.locale)
         wording = t.gettext(ANSWER_AGAIN if item.possible_repeat else ANSWER)
+        # The person can say the answer settled it, whenever they read it.
+        done = standing_action(
+            f"{REQUEST_DONE}:{item.ticket_id}", label=t.gettext(REQUEST_DONE_LABEL)
+        )
         try:
-            await self._people.relay(recipient, wording=wording, payload=item.payload)
+            await self._people.relay(
+                recipient,
+                wording=wording,
+                payload=item.payload,
+                actions=(done,) if item.ticket_id is not None else (),
+            )
         except PersonGone:
             await self._staff.say(
                 thread_id,

@@ -11,11 +11,11 @@ from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendM
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.channels.telegram.delivery import Delivery, Unreachable, is_permanent
-from bot.channels.telegram.render import private_messages, split_html
+from bot.channels.telegram.render import keyboard_for, private_messages, split_html
 from bot.channels.telegram.updates import parse_message_ref
 from bot.outbox_worker import DeliveryFailed, DeliveryRefused, PersonGone
 from bot.staff_inbox import TopicGone
-from dialogs.core import Reply
+from dialogs.core import Choice, Reply
 from dialogs.text import Paragraph, RichText, Span
 from storage.services.staff_topics import Recipient
 
@@ -146,26 +146,45 @@ class TelegramPeople:
         except Unreachable as error:
             raise PersonGone("the person blocked the bot") from error
 
-    async def relay(self, recipient: Recipient, *, wording: str, payload: dict[str, Any]) -> None:
+    async def relay(
+        self,
+        recipient: Recipient,
+        *,
+        wording: str,
+        payload: dict[str, Any],
+        actions: tuple[Choice, ...] = (),
+    ) -> None:
         if recipient.channel != "telegram":
             raise PersonGone(recipient.channel)
         chat_id = int(recipient.external_id)
         heading = RichText((Paragraph((Span(wording, "bold"),)),))
+        keyboard = keyboard_for(actions, None) if actions else None
         try:
             if payload["kind"] == "text" or not payload.get("source_ref"):
                 # Split as every reply is: a 4,096-character answer fits no more with the
                 # heading before it.
-                text = heading + RichText.plain(payload.get("text") or "")
-                for chunk in split_html(text):
+                *first, last = split_html(heading + RichText.plain(payload.get("text") or ""))
+                for chunk in first:
                     await self._send(
                         SendMessage(chat_id=chat_id, text=chunk, parse_mode="HTML"), chat_id
                     )
+                await self._send(
+                    SendMessage(
+                        chat_id=chat_id, text=last, parse_mode="HTML", reply_markup=keyboard
+                    ),
+                    chat_id,
+                )
                 return
             [title] = split_html(heading)
             await self._send(SendMessage(chat_id=chat_id, text=title, parse_mode="HTML"), chat_id)
             from_chat, message_id = parse_message_ref(payload["source_ref"])
             await self._send(
-                CopyMessage(chat_id=chat_id, from_chat_id=from_chat, message_id=message_id),
+                CopyMessage(
+                    chat_id=chat_id,
+                    from_chat_id=from_chat,
+                    message_id=message_id,
+                    reply_markup=keyboard,
+                ),
                 chat_id,
             )
         except Unreachable as error:
