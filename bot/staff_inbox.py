@@ -28,6 +28,7 @@ from dialogs.flows.ask_the_team import REQUEST_DONE, REQUEST_DONE_LABEL
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
 from dialogs.roles import Action, Role, may
+from storage.attachments import Attachment
 from storage.clock import Clock
 from storage.db import DbSessions
 from storage.services import Services
@@ -93,6 +94,7 @@ class StaffChat(Protocol):
     async def forward(
         self, thread_id: int | None, payload: dict[str, Any], *, heading: str | None = None
     ) -> list[int]: ...
+    async def send_file(self, thread_id: int | None, file: Attachment) -> int: ...
 
 
 class PeopleChannel(Protocol):
@@ -250,8 +252,12 @@ class StaffInbox:
         try:
             thread_id = await self._notices_topic() if self._staff.forum else None
             await self._staff.say(thread_id, text)
+            if "file" in item.payload:
+                file = Attachment.from_payload(item.payload["file"])
+                await self._staff.send_file(thread_id, file)
         except DeliveryRefused:
-            log.error("staff chat refused a notice, given up item=%s", item.id)  # noqa: TRY400 - no traceback: the reason is known
+            # No traceback: the reason is known.
+            log.error("staff chat refused a notice, given up item=%s", item.id)  # noqa: TRY400
             await self._tell_admins(item)
             raise
 

@@ -92,16 +92,20 @@ class Outbox:
         params: dict[str, Any],
         now: datetime,
         person_id: int | None = None,
+        file: Attachment | None = None,
     ) -> None:
         """A notice of the system to staff (a booking, a registration), delivered in order with
         everything else for the staff chat. `text` is an English msgid marked with N_();
-        it is translated for staff when delivered."""
+        it is translated for staff when delivered. A `file` (a list, an export) follows it."""
+        payload: dict[str, Any] = {"text": text, "params": params}
+        if file is not None:
+            payload["file"] = file.to_payload()
         await self.add(
             queue=STAFF_NOTICES,
             kind="notice",
             person_id=person_id,
             ticket_id=None,
-            payload={"text": text, "params": params},
+            payload=payload,
             now=now,
         )
 

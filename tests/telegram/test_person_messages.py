@@ -152,3 +152,21 @@ async def test_a_message_to_a_person_who_blocked_the_bot_is_reported_to_staff(
     assert notices == [
         "Eine Nachricht der Anfrage #1 konnte nicht zugestellt werden: the person blocked the bot"
     ]
+
+
+async def test_the_staff_chat_receives_a_file_with_a_notice(
+    inbox: TelegramApp, fake: FakeBotApi, clock: ManualClock
+) -> None:
+    assert inbox.app is not None
+    export = Attachment("anmeldungen.csv", "text/csv", b"name;date\r\nOlena;2026-12-07\r\n")
+    async with UnitOfWork(inbox.app.sessions) as uow:
+        await Services.bind(uow.session).outbox.notify_staff(
+            text="New request #{person}", params={"person": 3}, file=export, now=clock.now()
+        )
+    clock.advance(seconds=5)
+    await inbox.run_due()
+
+    notices = fake.sent_to(STAFF, thread_id=topic_of(fake, "Hinweise"))
+    assert [m.kind for m in notices] == ["text", "document"]
+    [sent] = fake.calls("sendDocument")
+    assert fake.files[sent.result["document"]["file_id"]].content == export.content

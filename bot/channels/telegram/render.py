@@ -88,10 +88,12 @@ def private_messages(chat_id: int, reply: Reply) -> list[SendMessage | SendDocum
     return sent
 
 
-def document(chat_id: int, file: Attachment) -> SendDocument:
-    """A file as Telegram shows it: a document with its name."""
+def document(chat_id: int, file: Attachment, *, thread_id: int | None = None) -> SendDocument:
+    """A file as Telegram shows it: a document with its name (in a topic, if given)."""
     return SendDocument(
-        chat_id=chat_id, document=BufferedInputFile(file.content, filename=file.name)
+        chat_id=chat_id,
+        message_thread_id=thread_id,
+        document=BufferedInputFile(file.content, filename=file.name),
     )
 
 

@@ -11,12 +11,13 @@ from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendM
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.channels.telegram.delivery import Delivery, Unreachable, is_permanent
-from bot.channels.telegram.render import keyboard_for, private_messages, split_html
+from bot.channels.telegram.render import document, keyboard_for, private_messages, split_html
 from bot.channels.telegram.updates import parse_message_ref
 from bot.outbox_worker import DeliveryFailed, DeliveryRefused, PersonGone
 from bot.staff_inbox import TopicGone
 from dialogs.core import Choice, Reply
 from dialogs.text import Paragraph, RichText, Span
+from storage.attachments import Attachment
 from storage.services.staff_topics import Recipient
 
 TOPIC_NAME_LIMIT = 128  # https://core.telegram.org/bots/api#createforumtopic
@@ -105,6 +106,10 @@ class TelegramStaffChat:
             )
         )
         return [*sent, copied.message_id]
+
+    async def send_file(self, thread_id: int | None, file: Attachment) -> int:
+        sent = await self._call(document(self.chat_id, file, thread_id=thread_id))
+        return sent.message_id
 
     async def _call(self, method: Any) -> Any:
         try:
