@@ -30,7 +30,7 @@ from storage.migrate import upgrade_to_head
 
 HOUSEKEEPING_EVERY = timedelta(hours=1)
 OUTBOX_EVERY = timedelta(seconds=5)  # what waits after a failure goes out this soon
-BACKUP_EVERY = timedelta(days=1)  # and at every start
+BACKUP_EVERY = timedelta(days=1)
 
 
 @dataclass
@@ -81,11 +81,12 @@ class App:
         outbox = OutboxWorker(sessions=sessions, clock=clock)
         people = PersonMessages(sessions=sessions, catalogs=catalogs, outbox=outbox)
         scheduler.every("housekeeping", HOUSEKEEPING_EVERY, dialogs.keep_house)
-        scheduler.every("outbox", OUTBOX_EVERY, outbox.deliver_due)
+        # Each process delivers what it can reach (the console its person, Telegram the rest).
+        scheduler.every("outbox", OUTBOX_EVERY, outbox.deliver_due, shared=False)
         workers = Workers(scheduler, outbox, people)
         app = cls(settings, database, sessions, catalogs, dialogs, clock, workers)
         if app.database_file is not None:
-            scheduler.every("backup", BACKUP_EVERY, app.back_up)
+            scheduler.every("backup", BACKUP_EVERY, app.back_up, first_in=BACKUP_EVERY)
         return app
 
     @property

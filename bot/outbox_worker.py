@@ -21,6 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.logging import failure
 from storage.clock import Clock
 from storage.db import DbSessions
 from storage.services import Services
@@ -30,6 +31,10 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = (5, 15, 60, 300, 900)  # seconds, then every 15 minutes
+# A message whose sending fails with an error of our own (a bug) is given up after this
+# many tries, and reported, instead of holding back its queue for ever.
+GIVE_UP_ON_ERRORS_AFTER = 8
+PASSES = 3  # a delivery may queue another one (a note to staff), which one more pass sends
 # A delivery that takes longer is given up for now, before its claim runs out and another
 # worker could send it too; whether it arrived is unknown, so its next try is marked.
 SEND_WITHIN = CLAIM_FOR.total_seconds() * 2 / 3
@@ -53,6 +58,11 @@ class DeliveryRefused(Exception):
 
 class PersonGone(DeliveryRefused):
     """The person blocked the bot, or lives on a channel that cannot reach them."""
+
+
+class NotServedHere(Exception):
+    """This process cannot send the message (its channel runs elsewhere, e.g. a Telegram
+    person's while only the console chat runs): it waits, untouched, for one that can."""
 
 
 Sender = Callable[[OutboxItem], Awaitable[None]]
@@ -83,7 +93,17 @@ class OutboxWorker:
         self._given_up = report
 
     async def deliver_due(self) -> int:
-        """Deliver every due message, in order per queue; returns how many went out."""
+        """Deliver every due message, in order per queue; returns how many went out. What a
+        delivery queues (staff's "✓ delivered" after an answer) goes out in the same call."""
+        delivered = 0
+        for _ in range(PASSES):
+            sent = await self._deliver_pass()
+            delivered += sent
+            if not sent:
+                break
+        return delivered
+
+    async def _deliver_pass(self) -> int:
         async with UnitOfWork(self._sessions) as uow:
             queues = await Services.bind(uow.session).outbox.queues_with_work()
         delivered = 0
@@ -108,6 +128,9 @@ class OutboxWorker:
         try:
             async with asyncio.timeout(SEND_WITHIN):
                 await self._sender_of(item)(item)
+        except NotServedHere:
+            await self._leave(item)
+            return False
         except TimeoutError:
             await self._try_later(item, DeliveryFailed("took too long", outcome_unknown=True))
             return False
@@ -116,6 +139,13 @@ class OutboxWorker:
             return True
         except DeliveryFailed as error:
             await self._try_later(item, error)
+            return False
+        except Exception as error:  # a bug of ours: logged, and it must not block for ever
+            log.error("outbox sender failed item=%s %s", item.id, failure(error))
+            if item.attempts + 1 >= GIVE_UP_ON_ERRORS_AFTER:
+                await self._give_up(item, DeliveryRefused(type(error).__name__))
+                return True
+            await self._try_later(item, DeliveryFailed(type(error).__name__))
             return False
         async with UnitOfWork(self._sessions) as uow:
             await Services.bind(uow.session).outbox.mark_sent(
@@ -129,8 +159,13 @@ class OutboxWorker:
         if sender is not None:
             return sender
         if item.kind in KINDS:  # another process sends these (a staff answer, here a console)
-            raise DeliveryFailed(f"{item.kind} is not sent by this process")
+            raise NotServedHere(item.kind)
         raise DeliveryRefused(f"unknown kind {item.kind!r}")
+
+    async def _leave(self, item: OutboxItem) -> None:
+        """Give the claim back, counting no attempt: the message was not tried."""
+        async with UnitOfWork(self._sessions) as uow:
+            await Services.bind(uow.session).outbox.release(item_id=item.id)
 
     async def _try_later(self, item: OutboxItem, error: DeliveryFailed) -> None:
         """Back off (at least as long as the other side asked), this queue alone."""

@@ -4,7 +4,7 @@ it is put into the person's language and handed to their channel.
 
 Its buttons are standing actions (`dialogs/standing_actions.py`): they work whenever
 pressed, checked again then. A channel that is not running here (the console chat, while
-only Telegram runs) keeps the message waiting; one that cannot reach the person (blocked)
+only Telegram runs) leaves the message waiting; one that cannot reach the person (blocked)
 says so, and the message is reported as undelivered.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from bot.outbox_worker import DeliveryFailed, OutboxWorker
+from bot.outbox_worker import NotServedHere, OutboxWorker
 from dialogs import bidi
 from dialogs.core import Reply, standing_action
 from dialogs.i18n import Catalogs
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 class PersonChannel(Protocol):
     async def send(self, recipient: Recipient, reply: Reply) -> None:
         """Show `reply` to the person; PersonGone when they cannot be reached any more,
-        DeliveryFailed when not now."""
+        DeliveryFailed when not now, NotServedHere when they are not on this one."""
         ...
 
 
@@ -54,7 +54,7 @@ class PersonMessages:
             )
         channel = self._channels.get(recipient.channel)
         if channel is None:
-            raise DeliveryFailed(f"the {recipient.channel} channel does not run here")
+            raise NotServedHere(recipient.channel)
         await channel.send(recipient, self.reply_for(recipient, item))
         log.info("message to a person sent item=%s channel=%s", item.id, recipient.channel)
 

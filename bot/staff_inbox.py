@@ -54,6 +54,8 @@ STAFF_CHAT_REFUSES = N_(
 )
 _STATE_COMMANDS = {"close": Action.CLOSE, "reopen": Action.REOPEN}
 UNDELIVERABLE = N_("A message of request #{person} could not be delivered: {reason}")
+DELIVERED = N_("✓ delivered")
+NOT_DELIVERED = N_("Not delivered: this person has blocked the bot.")
 TOPIC_MADE_ANEW = N_("The earlier topic of this person was deleted; the request goes on here.")
 # TRANSLATORS: the name of the staff chat's topic for the system's own notices
 NOTICES = N_("Notices")
@@ -231,19 +233,23 @@ class StaffInbox:
             )
 
     async def _topic_note(self, item: OutboxItem) -> None:
-        """A note of the program in the person's topic; with a state, the name says it.
-        Without topics, the note is headed like the person's messages."""
+        """A note of the program in the person's topic, in reply to a message if it names
+        one; with a state, the topic's name says it. Without topics, a note that replies to
+        nothing is headed like the person's messages."""
         text = self._staff_t.gettext(item.payload["text"])
+        reply_to = item.payload.get("reply_to")
+        state = item.payload.get("state")
         if not self._staff.forum:
-            async with self._work() as services:
-                recipient = await services.staff_topics.recipient(person_id=item.person_id)
-            heading = self._topic_name(recipient, item.payload.get("state", "open"))
-            await self._staff.say(None, f"{heading}\n{text}")
+            if reply_to is None:
+                async with self._work() as services:
+                    recipient = await services.staff_topics.recipient(person_id=item.person_id)
+                text = f"{self._topic_name(recipient, state or 'open')}\n{text}"
+            await self._staff.say(None, text, reply_to=reply_to)
             return
         thread_id = await self._topic_for(item.person_id, item.payload)
-        await self._staff.say(thread_id, text)
-        if "state" in item.payload:
-            await self._rename(item.person_id, thread_id, item.payload["state"])
+        await self._staff.say(thread_id, text, reply_to=reply_to)
+        if state is not None:
+            await self._rename(item.person_id, thread_id, state)
 
     async def _notice(self, item: OutboxItem) -> None:
         """System notices go to a topic of their own (or, without topics, to the chat); when
@@ -322,11 +328,9 @@ class StaffInbox:
         return thread_id
 
     async def _relay(self, item: OutboxItem) -> None:
+        """A staff message to the person; then "✓ delivered" (or why not) for staff."""
         async with self._work() as services:
             recipient = await services.staff_topics.recipient(person_id=item.person_id)
-            thread_id = await services.staff_topics.thread_of(
-                person_id=item.person_id, chat_id=self._staff.chat_id
-            )
         t = self._catalogs.translator(recipient.locale)
         wording = t.gettext(ANSWER_AGAIN if item.possible_repeat else ANSWER)
         # The person can say the answer settled it, whenever they read it.
@@ -341,22 +345,24 @@ class StaffInbox:
                 actions=(done,) if item.ticket_id is not None else (),
             )
         except PersonGone:
-            await self._staff.say(
-                thread_id,
-                self._staff_t.gettext("Not delivered: this person has blocked the bot."),
-                reply_to=item.payload.get("source_ref"),
-            )
-            return
-        if item.ticket_id is not None:
-            async with self._work() as services:
+            note: dict[str, Any] = {"text": NOT_DELIVERED}
+        else:
+            note = {"text": DELIVERED, "state": "answered"}
+        # What staff read of it goes through their queue, in the transaction that settles
+        # the answer: a failing staff chat cannot make the person get the answer twice.
+        async with self._work() as services:
+            if item.ticket_id is not None and "state" in note:
                 await services.tickets.set_status(
                     ticket_id=item.ticket_id, status="answered", now=self._clock.now()
                 )
-        await self._staff.say(
-            thread_id, self._staff_t.gettext("✓ delivered"), reply_to=item.payload.get("source_ref")
-        )
-        if thread_id is not None:
-            await self._rename(item.person_id, thread_id, "answered")
+            await services.outbox.add(
+                queue=staff_queue(item.person_id),
+                kind="topic_note",
+                person_id=item.person_id,
+                ticket_id=None,
+                payload={**note, "reply_to": item.payload.get("source_ref")},
+                now=self._clock.now(),
+            )
 
     async def escalate_overdue(self) -> int:
         """Raise requests again in the staff chat that waited too many working days."""

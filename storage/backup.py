@@ -34,7 +34,7 @@ def back_up(database: Path, folder: Path, *, keep: int | None, now: datetime) ->
         target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{n:02}{SUFFIX}"
     _copy(database, target)
     if keep is not None:
-        for old in sorted(folder.glob(f"{PREFIX}*{SUFFIX}"))[:-keep]:
+        for old in sorted(folder.glob(f"{PREFIX}*{SUFFIX}"), key=_made)[:-keep]:
             old.unlink()
     log.info("database backed up to=%s", target.name)
     return target
@@ -66,6 +66,12 @@ def check(backup: Path) -> str:
     if len(rows) != 1 or rows[0][0] not in known:
         raise NotABackup(f"{backup}: made by another version of the program")
     return str(rows[0][0])
+
+
+def _made(backup: Path) -> str:
+    """A backup's name as it sorts by time: the first of a second counts as its -01."""
+    stem = backup.name.removesuffix(SUFFIX)
+    return stem if stem.count("-") > 2 else f"{stem}-01"
 
 
 def _copy(source: Path, target: Path) -> None:

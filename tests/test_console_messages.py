@@ -12,7 +12,7 @@ from bot.app import App
 from bot.channels.console import ConsoleChannel
 from dialogs.flows.ask_the_team import REQUEST_DONE, REQUEST_DONE_LABEL
 from storage.attachments import Attachment
-from storage.models import ChannelIdentity
+from storage.models import ChannelIdentity, OutboxMessage
 from storage.services import Services
 from storage.uow import UnitOfWork
 from tests.fakes.clock import ManualClock
@@ -59,3 +59,29 @@ async def test_a_message_with_a_file_waits_for_the_console_and_its_button_works(
         "This request is closed already."
     )
     assert saved.read_bytes() == b"day;time\r\nMonday;10:00\r\n"
+
+
+async def test_the_console_leaves_a_telegram_persons_message_untouched(
+    app: App, clock: ManualClock, tmp_path: Path
+) -> None:
+    async with UnitOfWork(app.sessions) as uow:
+        services = Services.bind(uow.session)
+        olena = await services.people.identify(
+            channel="telegram",
+            external_id="1001",
+            locale_hint="uk",
+            first_name="Olena",
+            now=clock.now(),
+        )
+        await services.outbox.tell_person(
+            person_id=olena.person_id, text="Answer from the team:", now=clock.now()
+        )
+    clock.advance(seconds=5)
+
+    await chat(app, "/start\n", tmp_path)  # the console's outbox runs meanwhile
+
+    async with UnitOfWork(app.sessions) as uow:
+        [(attempts, sent_at)] = (
+            await uow.session.execute(select(OutboxMessage.attempts, OutboxMessage.sent_at))
+        ).all()
+    assert (attempts, sent_at) == (0, None)  # waiting for Telegram, as it was

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.outbox_worker import DeliveryFailed
+from bot.outbox_worker import NotServedHere
 from bot.person_messages import PersonMessages
 from dialogs import bidi
 from dialogs.commands import parse_command
@@ -59,7 +59,7 @@ class ConsoleChannel:
         """A message of the program to the person at this console: shown the next time a
         line is read (another console person's waits for their chat)."""
         if recipient.external_id != self._who.external_id:
-            raise DeliveryFailed("that person is not at this console")
+            raise NotServedHere("another console person")
         self._waiting.append(reply)
 
     def _show_waiting(self) -> None:
@@ -76,8 +76,11 @@ class ConsoleChannel:
             self._on_screen = (state.prompt_token, list(state.offered))
         if interactive:
             await self.send_line("/help" if state else "/start")
-        while line := await self._read_line(interactive):
-            self._show_waiting()
+        while True:
+            self._show_waiting()  # before the line: a number means what is on screen
+            line = await self._read_line(interactive)
+            if not line:
+                return
             if not interactive:
                 self._stdout.write(f"{PROMPT}{line.rstrip()}\n")
             await self.send_line(line.rstrip("\n"))

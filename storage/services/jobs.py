@@ -10,6 +10,7 @@ transaction that settles it, so nothing of a half-run job stays behind.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,10 @@ from storage.models import Job
 CLAIM_FOR = timedelta(minutes=2)  # longer than any job takes; then another worker may
 
 
+class ClaimLost(Exception):
+    """The job's claim ran out and another worker took it: this run must not settle it."""
+
+
 @dataclass(frozen=True)
 class DueJob:
     id: int
@@ -29,6 +34,7 @@ class DueJob:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    claimed_until: datetime  # this worker's claim; settling checks it is still the job's
 
 
 class Jobs:
@@ -78,8 +84,10 @@ class Jobs:
         )
 
     async def cancel(self, *, key_prefix: str, now: datetime) -> int:
-        """Cancel the jobs not yet run whose key starts with `key_prefix` (a booking's
-        reminders when it is cancelled); returns how many."""
+        """Cancel the jobs not yet run whose key starts with `key_prefix`, which ends with
+        ":" (`booking:1:`, a booking's reminders, not booking 17's); returns how many."""
+        if not key_prefix.endswith(":"):
+            raise ValueError(f"a key prefix ends with ':', not {key_prefix!r}")
         result = await self._session.execute(
             update(Job)
             .where(Job.key.startswith(key_prefix, autoescape=True), Job.finished_at.is_(None))
@@ -88,14 +96,14 @@ class Jobs:
         )
         return int(result.rowcount or 0)
 
-    async def claim_due(self, *, now: datetime) -> DueJob | None:
-        """The job due longest, claimed for this worker; None when none is due (or every due
-        one is held by another worker)."""
+    async def claim_due(self, *, now: datetime, kinds: Sequence[str]) -> DueJob | None:
+        """The job of one of `kinds` due longest, claimed for this worker; None when none
+        is due (or every due one is held by another worker)."""
         free = or_(Job.claimed_until.is_(None), Job.claimed_until <= now)
         row = (
             await self._session.execute(
                 select(Job)
-                .where(Job.finished_at.is_(None), Job.due_at <= now, free)
+                .where(Job.finished_at.is_(None), Job.due_at <= now, free, Job.kind.in_(kinds))
                 .order_by(Job.due_at, Job.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
@@ -103,26 +111,27 @@ class Jobs:
         ).scalar_one_or_none()
         if row is None:
             return None
+        claim = now + CLAIM_FOR
         claimed = await self._session.execute(
             update(Job)
             .where(Job.id == row.id, Job.finished_at.is_(None), free)
-            .values(claimed_until=now + CLAIM_FOR)
+            .values(claimed_until=claim)
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != 1:
             return None
-        return DueJob(row.id, row.key, row.kind, dict(row.payload), row.attempts)
+        return DueJob(row.id, row.key, row.kind, dict(row.payload), row.attempts, claim)
 
-    async def finish(self, *, job_id: int, now: datetime) -> None:
-        await self._settle(job_id, finished_at=now, outcome="done", claimed_until=None)
+    async def finish(self, *, job: DueJob, now: datetime) -> None:
+        await self._settle(job, finished_at=now, outcome="done", claimed_until=None)
 
-    async def move_on(self, *, job_id: int, due_at: datetime) -> None:
+    async def move_on(self, *, job: DueJob, due_at: datetime) -> None:
         """A recurring job ran: it comes back at `due_at`."""
-        await self._settle(job_id, due_at=due_at, claimed_until=None, attempts=0, last_error=None)
+        await self._settle(job, due_at=due_at, claimed_until=None, attempts=0, last_error=None)
 
     async def try_later(self, *, job: DueJob, error: str, due_at: datetime) -> None:
         await self._settle(
-            job.id,
+            job,
             due_at=due_at,
             claimed_until=None,
             attempts=job.attempts + 1,
@@ -131,7 +140,7 @@ class Jobs:
 
     async def give_up(self, *, job: DueJob, error: str, now: datetime) -> None:
         await self._settle(
-            job.id,
+            job,
             finished_at=now,
             outcome="given up",
             claimed_until=None,
@@ -148,10 +157,14 @@ class Jobs:
         )
         return list(rows.tuples())
 
-    async def _settle(self, job_id: int, **values: Any) -> None:
-        await self._session.execute(
+    async def _settle(self, job: DueJob, **values: Any) -> None:
+        """Change the job if this worker's claim still holds; ClaimLost (and the caller's
+        transaction undone) if another worker took it over."""
+        settled = await self._session.execute(
             update(Job)
-            .where(Job.id == job_id)
+            .where(Job.id == job.id, Job.claimed_until == job.claimed_until)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        if settled.rowcount != 1:
+            raise ClaimLost(job.key)

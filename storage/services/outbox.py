@@ -207,6 +207,15 @@ class Outbox:
         )
         return int(deleted.rowcount or 0)
 
+    async def release(self, *, item_id: int) -> None:
+        """Give a claim back untried (this worker cannot send it; another one may)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item_id)
+            .values(claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def mark_sent(self, *, item_id: int, now: datetime) -> None:
         await self._session.execute(
             update(OutboxMessage)

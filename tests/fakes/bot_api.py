@@ -102,7 +102,8 @@ class FakeBotApi(Methods):
         self._calls: list[ApiCall] = []
         self.crashes: list[str] = []  # a crash inside the fake fails the test (conftest)
         self._calls_signal = _Signal()
-        self._failures: dict[str, deque[ApiError]] = {}
+        # method: (error, the chat it applies to or None for any)
+        self._failures: dict[str, deque[tuple[ApiError, int | None]]] = {}
         self._answers_lost: list[tuple[str, int | None]] = []  # (method, chat_id or any)
         self._pending: list[dict[str, Any]] = []
         self._updates_signal = _Signal()
@@ -194,8 +195,10 @@ class FakeBotApi(Methods):
         description: str,
         retry_after: int | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next `times` valid calls of `method` fail so (429 carries retry_after)."""
+        """Make the next `times` valid calls of `method` (to `chat_id`, if given) fail so
+        (429 carries retry_after)."""
         spec = load_spec().method(method)
         if spec is None:
             raise ValueError(f"{method} is not a Bot API method")
@@ -203,7 +206,7 @@ class FakeBotApi(Methods):
             retry_after = 1
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         failures = self._failures.setdefault(spec.name, deque())
-        failures.extend(ApiError(code, description, parameters) for _ in range(times))
+        failures.extend((ApiError(code, description, parameters), chat_id) for _ in range(times))
 
     def lose_answer_next(self, method: str, *, chat_id: int | None = None) -> None:
         """Carry out the next call of `method` (to `chat_id`, if given), then break the
@@ -317,8 +320,8 @@ class FakeBotApi(Methods):
 
     async def _invoke(self, method: str, params: dict[str, Any]) -> Any:
         failures = self._failures.get(method)
-        if failures:
-            raise failures.popleft()
+        if failures and failures[0][1] in (None, params.get("chat_id")):
+            raise failures.popleft()[0]
         handler = HANDLERS.get(method)
         if handler is None:
             raise ApiError(501, f"fake Bot API: method {method} not implemented")

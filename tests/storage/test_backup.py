@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import App
 from bot.config import Settings
-from storage.backup import NotABackup, restore
+from storage.backup import NotABackup, back_up, restore
 from tests.chat import Chat
 from tests.fakes.clock import ManualClock
 from tests.test_console import run_cli
@@ -74,16 +74,30 @@ async def test_only_the_newest_backups_are_kept(sqlite_app: App, clock: ManualCl
     assert sorted(sqlite_app.backups.iterdir()) == made[2:]
 
 
-async def test_the_scheduler_backs_up_at_start_and_every_day(
-    sqlite_app: App, clock: ManualClock
-) -> None:
+async def test_the_scheduler_backs_up_once_a_day(sqlite_app: App, clock: ManualClock) -> None:
     await sqlite_app.scheduler.start()
+    assert not sqlite_app.backups.exists()  # a first chat writes no backup yet
     clock.advance(hours=23)
     await sqlite_app.scheduler.run_due()
-    assert len(list(sqlite_app.backups.iterdir())) == 1
+    assert not sqlite_app.backups.exists()
     clock.advance(hours=1)
     await sqlite_app.scheduler.run_due()
+    assert len(list(sqlite_app.backups.iterdir())) == 1
+    clock.advance(days=1)
+    await sqlite_app.scheduler.run_due()
     assert len(list(sqlite_app.backups.iterdir())) == 2
+
+
+def test_of_two_backups_in_one_second_the_newest_is_kept(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite"
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("CREATE TABLE t (n INTEGER)")
+    now = ManualClock().now()
+
+    back_up(database, tmp_path / "backups", keep=1, now=now)
+    newest = back_up(database, tmp_path / "backups", keep=1, now=now)
+
+    assert list((tmp_path / "backups").iterdir()) == [newest]
 
 
 @pytest.mark.parametrize(

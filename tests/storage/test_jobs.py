@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.scheduler import JobWork
 from storage.models import Job, ProcessedEvent
 from storage.services import Services
-from storage.services.jobs import DueJob
+from storage.services.jobs import ClaimLost, DueJob
 from storage.services.outbox import STAFF_NOTICES
 from storage.uow import UnitOfWork
 from tests.fakes.clock import ManualClock
@@ -169,3 +169,55 @@ async def test_the_console_keeps_house_too(app: App, clock: ManualClock) -> None
 
     async with UnitOfWork(app.sessions) as uow:
         assert (await uow.session.execute(select(ProcessedEvent))).first() is None
+
+
+async def test_a_process_leaves_alone_the_jobs_only_another_one_runs(
+    worker: App, settings: Settings, clock: ManualClock, compiled_catalogs: Path
+) -> None:
+    elsewhere = App.build(
+        settings, clock=clock, compiled_dir=compiled_catalogs, scheduler_tick=None
+    )
+    ran: list[str] = []
+
+    async def escalate() -> None:
+        ran.append("escalation")
+
+    elsewhere.scheduler.every("escalation", timedelta(minutes=1), escalate)
+    try:
+        await elsewhere.scheduler.start()  # Telegram, say: it runs the escalation once
+        clock.advance(hours=2)
+        for _ in range(20):  # the console chat, which knows no escalation, runs meanwhile
+            await worker.scheduler.run_due()
+            clock.advance(minutes=1)
+        await elsewhere.scheduler.run_due()
+    finally:
+        await elsewhere.close()
+
+    assert ran == ["escalation", "escalation"]
+    async with UnitOfWork(worker.sessions) as uow:
+        [(attempts, outcome)] = (
+            await uow.session.execute(
+                select(Job.attempts, Job.outcome).where(Job.key == "escalation")
+            )
+        ).all()
+    assert (attempts, outcome) == (0, None)
+
+
+async def test_a_run_whose_claim_ran_out_is_undone(worker: App, clock: ManualClock) -> None:
+    await schedule(worker, "note:5", due_in=timedelta(0), n=5)
+    async with UnitOfWork(worker.sessions) as uow:  # a worker claims it, and stalls
+        stalled = await Services.bind(uow.session).jobs.claim_due(now=clock.now(), kinds=["note"])
+    assert stalled is not None
+    clock.advance(minutes=3)
+    await worker.scheduler.run_due()  # another worker takes it over and runs it
+
+    async def stalled_worker_goes_on() -> None:
+        async with UnitOfWork(worker.sessions) as uow:
+            services = Services.bind(uow.session)
+            await note_for_staff(worker)(stalled, services)
+            await services.jobs.finish(job=stalled, now=clock.now())
+
+    with pytest.raises(ClaimLost):
+        await stalled_worker_goes_on()
+
+    assert await staff_notices(worker) == [5]  # once

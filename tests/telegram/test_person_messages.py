@@ -170,3 +170,23 @@ async def test_the_staff_chat_receives_a_file_with_a_notice(
     assert [m.kind for m in notices] == ["text", "document"]
     [sent] = fake.calls("sendDocument")
     assert fake.files[sent.result["document"]["file_id"]].content == export.content
+
+
+async def test_a_message_our_own_code_cannot_build_is_given_up_and_reported(
+    inbox: TelegramApp, fake: FakeBotApi, person_factory, clock: ManualClock
+) -> None:
+    person = person_factory(language_code="en")
+    await person.send("/start")
+    await person.press("English")
+    person_id = await person_id_of(inbox, person)
+    before = len(person.messages)
+
+    await tell(inbox, clock, person_id, text="New request #{person}")  # {person} not given
+    for _ in range(10):  # tried again and again, then given up; its queue goes on
+        clock.advance(minutes=15)
+        await inbox.run_due()
+    await tell(inbox, clock, person_id, text="Answer from the team:")
+
+    assert [m.text for m in person.messages[before:]] == ["Answer from the team:"]
+    notices = [m.text for m in fake.sent_to(STAFF, thread_id=topic_of(fake, "Hinweise"))]
+    assert notices == ["Eine Nachricht der Anfrage #1 konnte nicht zugestellt werden: KeyError"]

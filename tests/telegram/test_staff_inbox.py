@@ -725,3 +725,23 @@ async def test_when_the_staff_chat_refuses_even_a_notice_the_admins_are_told(
 
     [told] = fake.sent_to(admin["id"])
     assert told.text.endswith("Dieser Hinweis kam dort nicht an: Neue Anfrage #5")
+
+
+async def test_a_staff_chat_failing_after_an_answer_never_sends_the_answer_twice(
+    inbox: TelegramApp,
+    fake: FakeBotApi,
+    person_factory,
+    staff: tuple[Staff, Staff],
+    clock: ManualClock,
+) -> None:
+    person = person_factory(language_code="en")
+    await ask(person, "A question")
+    before = len(person.messages)
+    fake.fail_next("sendMessage", code=500, description="Internal Server Error", chat_id=STAFF)
+
+    await staff[0].write(topic_of(fake, "#1 "), "The answer")  # its "✓ delivered" fails
+    clock.advance(seconds=6)
+    await inbox.run_due()
+
+    assert [m.text for m in person.messages[before:]] == ["Answer from the team:\n\nThe answer"]
+    assert fake.sent_to(STAFF, thread_id=topic_of(fake, "#1 "))[-1].text == "✓ zugestellt"
