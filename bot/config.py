@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     request_retention_days: int = Field(default=365, ge=1, le=3650)
     escalate_after: int = Field(default=1, ge=1, le=30)  # working days
+    # Telegram's limits run this much faster: only for tests against the fake server.
+    telegram_pace_scale: float = Field(default=1.0, gt=0, le=1)
     backup_dir: Path | None = None  # beside the SQLite file, in `backups/`
     backup_keep: int = Field(default=14, ge=1, le=1000)
     log_level: str = "INFO"

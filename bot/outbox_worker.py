@@ -42,14 +42,21 @@ SEND_WITHIN = CLAIM_FOR.total_seconds() * 2 / 3
 
 class DeliveryFailed(Exception):
     """The other side could not be reached now; try again later (not before `retry_after`
-    seconds, when it said so). `outcome_unknown`: the try may have arrived all the same."""
+    seconds, when it said so). `outcome_unknown`: the try may have arrived all the same.
+    `busy`: it was not tried, only kept waiting (the pace); that is no failed attempt."""
 
     def __init__(
-        self, reason: str, *, retry_after: float | None = None, outcome_unknown: bool = False
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
+        busy: bool = False,
     ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
         self.outcome_unknown = outcome_unknown
+        self.busy = busy
 
 
 class DeliveryRefused(Exception):
@@ -169,11 +176,13 @@ class OutboxWorker:
 
     async def _try_later(self, item: OutboxItem, error: DeliveryFailed) -> None:
         """Back off (at least as long as the other side asked), this queue alone."""
-        wait = max(RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)], error.retry_after or 0)
+        backoff = 0 if error.busy else RETRY_AFTER[min(item.attempts, len(RETRY_AFTER) - 1)]
+        wait = max(backoff, error.retry_after or 0)
         async with UnitOfWork(self._sessions) as uow:
             await Services.bind(uow.session).outbox.mark_failed(
                 item_id=item.id,
                 attempts=item.attempts,
+                counted=not error.busy,
                 error=str(error),
                 retry_at=self._clock.now() + timedelta(seconds=wait),
                 outcome_unknown=error.outcome_unknown,

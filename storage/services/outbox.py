@@ -242,14 +242,16 @@ class Outbox:
         error: str,
         retry_at: datetime,
         outcome_unknown: bool = False,
+        counted: bool = True,
     ) -> None:
         """Try again at `retry_at`. When it is unknown whether the failed try arrived (it
-        was cut off while sending), the next one is marked as a possible repeat."""
+        was cut off while sending), the next one is marked as a possible repeat; a try that
+        was only kept waiting is not `counted`."""
         await self._session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == item_id)
             .values(
-                attempts=attempts + 1,
+                attempts=attempts + 1 if counted else attempts,
                 last_error=error[:200],
                 next_attempt_at=retry_at,
                 # An ended claim left in place is what marks the next try as a repeat.

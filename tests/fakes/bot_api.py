@@ -31,6 +31,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.fakes.bot_api_chats import HANDLERS, api_method
+from tests.fakes.bot_api_flood import FloodLimits
 from tests.fakes.bot_api_methods import Methods
 from tests.fakes.bot_api_spec import (
     ApiError,
@@ -105,6 +106,7 @@ class FakeBotApi(Methods):
         # method: (error, the chat it applies to or None for any)
         self._failures: dict[str, deque[tuple[ApiError, int | None]]] = {}
         self._answers_lost: list[tuple[str, int | None]] = []  # (method, chat_id or any)
+        self.flood_limits: FloodLimits | None = None  # see enforce_flood_limits
         self._pending: list[dict[str, Any]] = []
         self._updates_signal = _Signal()
         self._allowed_updates: list[str] | None = None
@@ -207,6 +209,11 @@ class FakeBotApi(Methods):
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         failures = self._failures.setdefault(spec.name, deque())
         failures.extend((ApiError(code, description, parameters), chat_id) for _ in range(times))
+
+    def enforce_flood_limits(self, *, scale: float) -> FloodLimits:
+        """Answer 429 beyond Telegram's flood limits, run `scale` times as fast."""
+        self.flood_limits = FloodLimits(scale=scale)
+        return self.flood_limits
 
     def lose_answer_next(self, method: str, *, chat_id: int | None = None) -> None:
         """Carry out the next call of `method` (to `chat_id`, if given), then break the
@@ -322,6 +329,8 @@ class FakeBotApi(Methods):
         failures = self._failures.get(method)
         if failures and failures[0][1] in (None, params.get("chat_id")):
             raise failures.popleft()[0]
+        if self.flood_limits is not None:
+            self.flood_limits.check(method, params)
         handler = HANDLERS.get(method)
         if handler is None:
             raise ApiError(501, f"fake Bot API: method {method} not implemented")

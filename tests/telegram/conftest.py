@@ -19,6 +19,9 @@ from tests.fakes.bot_api import TOKEN, FakeBotApi, SentMessage
 from tests.fakes.clock import ManualClock
 
 SECRET = "test-secret_42"
+# Telegram's limits (and the pauses it asks for) a thousand times faster: the tests move a
+# manual clock and would wait for real time otherwise. test_pace.py runs them as they are.
+PACE_SCALE = 0.001
 
 
 def free_port() -> int:
@@ -46,6 +49,7 @@ def webhook_settings(database_url: str, fake: FakeBotApi) -> Settings:
         webhook_url=f"http://127.0.0.1:{port}/telegram/updates",
         webhook_port=port,
         webhook_secret=SECRET,
+        telegram_pace_scale=PACE_SCALE,
     )
 
 

@@ -46,6 +46,7 @@ from pydantic import ValidationError
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
+from bot.channels.telegram.pace import Pace
 from bot.channels.telegram.polling import Polling
 from bot.channels.telegram.render import NO_PREVIEW, OutgoingMessage, document, render
 from bot.channels.telegram.session import JsonBodySession
@@ -121,9 +122,12 @@ class TelegramChannel:
         self.engine = engine
         self.settings = settings
         self.bot = bot or make_bot(settings)
-        self.delivery = Delivery(self.bot, on_blocked=self._blocked)
+        # One pace for all that this bot sends; answers to people go before the rest.
+        self.pace = Pace(scale=settings.telegram_pace_scale)
+        self.delivery = Delivery(self.bot, on_blocked=self._blocked, pace=self.pace)
         self.groups = GroupChats(
             bot=self.bot,
+            pace=self.pace,
             engine=engine,
             settings=settings,
             sessions=sessions,

@@ -25,6 +25,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from bot.channels.telegram.pace import Pace, puts_a_message
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -86,11 +88,15 @@ class Delivery:
         on_blocked: Callable[[int], Awaitable[None]],
         attempts: int = ATTEMPTS,
         timeout: int | None = None,
+        pace: Pace | None = None,
+        unasked: bool = False,
     ) -> None:
         self.bot = bot
         self._on_blocked = on_blocked
         self._attempts = attempts
         self._timeout = timeout
+        self._pace = pace
+        self._unasked = unasked
 
     async def call(
         self, method: TelegramMethod[T], *, chat_id: int | None = None, attempts: int | None = None
@@ -107,10 +113,23 @@ class Delivery:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self.bot(method, request_timeout=self._timeout)
+                    return await self._paced(method)
         except TelegramForbiddenError as error:
             log.info("telegram refused delivery chat=%s", chat_id)
             if chat_id is not None:
                 await self._on_blocked(chat_id)
             raise Unreachable(chat_id) from error
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _paced(self, method: TelegramMethod[T]) -> T:
+        """One call, in its turn when it puts a message into a chat; a 429 pauses the chat."""
+        if self._pace is None or not puts_a_message(method.__api_method__):
+            return await self.bot(method, request_timeout=self._timeout)
+        chat = getattr(method, "chat_id", None)
+        chat_id = chat if isinstance(chat, int) else None
+        async with self._pace.turn(chat_id, unasked=self._unasked):
+            try:
+                return await self.bot(method, request_timeout=self._timeout)
+            except TelegramRetryAfter as error:
+                self._pace.pause(chat_id, error.retry_after)
+                raise

@@ -20,6 +20,7 @@ from aiogram.methods import (
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.channels.telegram.delivery import Delivery, Unreachable
+from bot.channels.telegram.pace import Pace
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
 from bot.channels.telegram.updates import incoming_message, message_ref
 from bot.config import Settings
@@ -45,6 +46,7 @@ class GroupChats:
         self,
         *,
         bot: Bot,
+        pace: Pace,
         engine: DialogEngine,
         settings: Settings,
         sessions: DbSessions,
@@ -55,12 +57,19 @@ class GroupChats:
         self._outbox = outbox
         self._engine = engine
         self._settings = settings
-        self._delivery = Delivery(bot, on_blocked=on_blocked)
+        self._delivery = Delivery(bot, on_blocked=on_blocked, pace=pace)
         self._staff_chat: TelegramStaffChat | None = None
         self.inbox: StaffInbox | None = None
         # The outbox retries on its own schedule, as long as Telegram asks, and knows when a
         # try may have arrived: each of its calls is tried once.
-        self.quick = Delivery(bot, on_blocked=on_blocked, attempts=1, timeout=OUTBOX_CALL_SECONDS)
+        self.quick = Delivery(
+            bot,
+            on_blocked=on_blocked,
+            attempts=1,
+            timeout=OUTBOX_CALL_SECONDS,
+            pace=pace,
+            unasked=True,
+        )
         if settings.staff_chat_id is not None:
             self._staff_chat = TelegramStaffChat(self.quick, settings.staff_chat_id)
             self.inbox = StaffInbox(

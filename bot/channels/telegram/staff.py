@@ -11,6 +11,7 @@ from aiogram.methods import CopyMessage, CreateForumTopic, EditForumTopic, SendM
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 from bot.channels.telegram.delivery import Delivery, Unreachable, is_permanent
+from bot.channels.telegram.pace import UNASKED_WAITS_AT_MOST, Busy
 from bot.channels.telegram.render import document, keyboard_for, private_messages, split_html
 from bot.channels.telegram.updates import parse_message_ref
 from bot.outbox_worker import DeliveryFailed, DeliveryRefused, PersonGone
@@ -21,6 +22,8 @@ from storage.attachments import Attachment
 from storage.services.staff_topics import Recipient
 
 TOPIC_NAME_LIMIT = 128  # https://core.telegram.org/bots/api#createforumtopic
+# The pace gave no turn soon (answers to people go first): nothing was sent, try again soon.
+WAIT_FOR_A_TURN = DeliveryFailed("no turn yet", retry_after=UNASKED_WAITS_AT_MOST, busy=True)
 
 
 def _keyboard(buttons: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:
@@ -116,6 +119,8 @@ class TelegramStaffChat:
             return await self._delivery.call(method)
         except Unreachable as error:
             raise DeliveryRefused("the bot may not write in the staff chat") from error
+        except Busy as error:
+            raise WAIT_FOR_A_TURN from error
         except TelegramAPIError as error:
             raise refusal(error) from error
 
@@ -210,5 +215,7 @@ class TelegramPeople:
     async def _send(self, method: Any, chat_id: int) -> None:
         try:
             await self._delivery.call(method, chat_id=chat_id)
+        except Busy as error:
+            raise WAIT_FOR_A_TURN from error
         except TelegramAPIError as error:
             raise refusal(error) from error
