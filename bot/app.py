@@ -1,6 +1,8 @@
-"""The composition root: builds the database engine, catalogs, content, dialog engine and
-the scheduler with its housekeeping from one Settings object, and runs a channel with
-them. The CLI and the tests build the program through here."""
+"""The composition root: builds the database engine, catalogs, content, dialog engine, and
+the workers every channel shares (the scheduler with housekeeping and backups, the
+outbox, messages to people, the staff inbox for a channel with a staff chat) from one
+Settings object, and runs a channel with them. The CLI and the tests build the program
+through here."""
 
 from __future__ import annotations
 
@@ -16,19 +18,21 @@ from bot.config import Settings
 from bot.outbox_worker import OutboxWorker
 from bot.person_messages import PersonMessages
 from bot.scheduler import TICK_SECONDS, Scheduler
+from bot.staff_inbox import PeopleChannel, StaffChat, StaffInbox
 from bot.workers import Workers
 from dialogs.content import ContentLibrary
 from dialogs.context import Policies
 from dialogs.engine import DialogEngine
 from dialogs.flows import FLOWS, STANDING_ACTIONS
 from dialogs.i18n import LOCALES_DIR, Catalogs, compile_catalogs
-from dialogs.office_hours import OfficeHours
+from dialogs.office_hours import WEEKDAYS, OfficeHours
 from storage import backup
 from storage.clock import Clock, SystemClock
 from storage.db import DbSessions, create_engine, dispose, session_factory, sqlite_path
 from storage.migrate import upgrade_to_head
 
 HOUSEKEEPING_EVERY = timedelta(hours=1)
+ESCALATION_EVERY = timedelta(minutes=1)
 OUTBOX_EVERY = timedelta(seconds=5)  # what waits after a failure goes out this soon
 BACKUP_EVERY = timedelta(days=1)
 
@@ -83,7 +87,23 @@ class App:
         scheduler.every("housekeeping", HOUSEKEEPING_EVERY, dialogs.keep_house)
         # Each process delivers what it can reach (the console its person, Telegram the rest).
         scheduler.every("outbox", OUTBOX_EVERY, outbox.deliver_due, shared=False)
-        workers = Workers(scheduler, outbox, people)
+
+        def open_staff_inbox(staff: StaffChat, people_channel: PeopleChannel) -> StaffInbox:
+            inbox = StaffInbox(
+                sessions=sessions,
+                staff=staff,
+                people=people_channel,
+                catalogs=catalogs,
+                clock=clock,
+                outbox=outbox,
+                hours=dialogs.policies.office_hours or WEEKDAYS,
+                escalate_after=settings.escalate_after,
+                admin_ids=settings.admin_ids,
+            )
+            scheduler.every("escalation", ESCALATION_EVERY, inbox.escalate_overdue)
+            return inbox
+
+        workers = Workers(scheduler, outbox, people, open_staff_inbox)
         app = cls(settings, database, sessions, catalogs, dialogs, clock, workers)
         if app.database_file is not None:
             scheduler.every("backup", BACKUP_EVERY, app.back_up, first_in=BACKUP_EVERY)

@@ -128,7 +128,6 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             channel = TelegramChannel(
                 engine=app.dialogs,
                 settings=settings,
-                sessions=app.sessions,
                 workers=app.workers,
             )
             # The quarter million objects of the loaded libraries live as long as the

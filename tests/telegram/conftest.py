@@ -68,7 +68,6 @@ class TelegramApp:
         self.channel = TelegramChannel(
             engine=self.app.dialogs,
             settings=self.settings,
-            sessions=self.app.sessions,
             workers=self.app.workers,
         )
         await self.channel.start()

@@ -338,7 +338,6 @@ async def polling_bot(
     channel = TelegramChannel(
         engine=app.dialogs,
         settings=settings,
-        sessions=app.sessions,
         workers=app.workers,
     )
     serving = asyncio.create_task(app.serve(channel))

@@ -61,12 +61,12 @@ from bot.channels.telegram.updates import (
 )
 from bot.channels.telegram.webhook import NotAnUpdate, webhook_app
 from bot.config import Settings
+from bot.logging import failure
 from bot.workers import Workers
 from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE, N_
 from dialogs.locks import KeyedLocks
-from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,6 @@ class TelegramChannel:
         *,
         engine: DialogEngine,
         settings: Settings,
-        sessions: DbSessions,
         workers: Workers,
         bot: Bot | None = None,
     ):
@@ -125,16 +124,15 @@ class TelegramChannel:
         # One pace for all that this bot sends; answers to people go before the rest.
         self.pace = Pace(scale=settings.telegram_pace_scale)
         self.delivery = Delivery(self.bot, on_blocked=self._blocked, pace=self.pace)
+        self._outbox = workers.outbox
         self.groups = GroupChats(
             bot=self.bot,
             pace=self.pace,
             engine=engine,
             settings=settings,
-            sessions=sessions,
-            outbox=workers.outbox,
+            workers=workers,
             on_blocked=self._blocked,
         )
-        self.groups.schedule_escalation(workers.scheduler)
         workers.people.reach(CHANNEL, TelegramPeople(self.groups.quick))
         self.dispatcher = Dispatcher(disable_fsm=True)  # no aiogram FSM: state lives in storage/
         self.dispatcher.update.outer_middleware(skip_unknown_types)
@@ -316,8 +314,11 @@ class TelegramChannel:
                 await self._send(chat_id, replies, pressed=pressed)
             except Unreachable:
                 log.info("reply not delivered: person blocked the bot update=%s", update_id)
-        if self.engine.take_outbox_news():
-            await self.groups.deliver_outbox()
+        if self.engine.take_outbox_news():  # sent now, not at the outbox's next round
+            try:
+                await self._outbox.deliver_due()
+            except Exception as error:
+                log.error("outbox failed; tried again later %s", failure(error))  # noqa: TRY400
 
     # ------------------------------------------------------------ sending
 

@@ -24,19 +24,15 @@ from bot.channels.telegram.pace import Pace
 from bot.channels.telegram.staff import TelegramPeople, TelegramStaffChat
 from bot.channels.telegram.updates import incoming_message, message_ref
 from bot.config import Settings
-from bot.outbox_worker import DeliveryFailed, DeliveryRefused, OutboxWorker
-from bot.scheduler import Scheduler
 from bot.staff_inbox import StaffInbox, StaffMessage
+from bot.workers import Workers
 from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE
-from dialogs.office_hours import WEEKDAYS
 from dialogs.roles import Action, Role, may
-from storage.db import DbSessions
 
 log = logging.getLogger(__name__)
 
-ESCALATION_EVERY = timedelta(minutes=1)
 MEMBERSHIP_REMEMBERED = timedelta(minutes=10)
 OUTBOX_CALL_SECONDS = 5  # Telegram answers within a second when it is well
 
@@ -49,12 +45,10 @@ class GroupChats:
         pace: Pace,
         engine: DialogEngine,
         settings: Settings,
-        sessions: DbSessions,
-        outbox: OutboxWorker,
+        workers: Workers,
         on_blocked: Callable[[int], Awaitable[None]],
     ) -> None:
         self._bot = bot
-        self._outbox = outbox
         self._engine = engine
         self._settings = settings
         self._delivery = Delivery(bot, on_blocked=on_blocked, pace=pace)
@@ -72,17 +66,7 @@ class GroupChats:
         )
         if settings.staff_chat_id is not None:
             self._staff_chat = TelegramStaffChat(self.quick, settings.staff_chat_id)
-            self.inbox = StaffInbox(
-                sessions=sessions,
-                staff=self._staff_chat,
-                people=TelegramPeople(self.quick),
-                catalogs=engine.catalogs,
-                clock=engine.clock,
-                outbox=outbox,
-                hours=engine.policies.office_hours or WEEKDAYS,
-                escalate_after=settings.escalate_after,
-                admin_ids=settings.admin_ids,
-            )
+            self.inbox = workers.open_staff_inbox(self._staff_chat, TelegramPeople(self.quick))
         self._members: dict[int, tuple[bool, datetime]] = {}  # user id: (member, checked at)
 
     def router(self) -> Router:
@@ -97,35 +81,12 @@ class GroupChats:
         router.my_chat_member.register(self._on_added_to_group, in_a_group)
         return router
 
-    def schedule_escalation(self, scheduler: Scheduler) -> None:
-        """Raising overdue requests again, as the scheduler's job."""
-        if self.inbox is not None:
-            scheduler.every("escalation", ESCALATION_EVERY, self._escalate)
-
     async def start(self) -> None:
         """Follow the staff chat where it moved, and check what the bot may do there."""
         if self.inbox is None:
             return
         await self.inbox.follow_moves()
         await self._check_staff_chat()
-
-    async def deliver_outbox(self) -> None:
-        """Send what is due in the outbox; a failure stays there for the next attempt."""
-        await self._settle(self._outbox.deliver_due())
-
-    async def _escalate(self) -> None:
-        if self.inbox is not None:
-            await self._settle(self.inbox.escalate_overdue())
-
-    async def _settle(self, work: Awaitable[int]) -> None:
-        try:
-            await work
-        except DeliveryFailed as error:
-            log.warning("staff chat not reachable now: %s", type(error.__cause__).__name__)
-        except DeliveryRefused as error:
-            log.warning("staff chat refused a message: %s", type(error.__cause__).__name__)
-        except Exception:
-            log.exception("staff inbox stopped by an error; it is tried again later")
 
     async def _check_staff_chat(self) -> None:
         """Say clearly at start what the staff chat lacks; requests are kept meanwhile."""
