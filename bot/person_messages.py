@@ -14,8 +14,8 @@ import logging
 from typing import Protocol
 
 from bot.outbox_worker import NotServedHere, OutboxWorker
-from dialogs import bidi
 from dialogs.core import Reply, standing_action
+from dialogs.engine import for_reader
 from dialogs.i18n import Catalogs
 from dialogs.text import RichText
 from storage.attachments import Attachment
@@ -67,6 +67,4 @@ class PersonMessages:
             standing_action(action, label=t.gettext(label)) for action, label in payload["actions"]
         )
         file = Attachment.from_payload(payload["file"]) if "file" in payload else None
-        if t.rtl:
-            text = bidi.right_to_left(text)
-        return Reply(text=text, choices=actions, rtl=t.rtl, in_place=False, file=file)
+        return for_reader(Reply(text=text, choices=actions, in_place=False, file=file), t)

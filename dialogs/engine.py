@@ -34,7 +34,7 @@ from dialogs.core import (
 from dialogs.deep_links import parse_payload
 from dialogs.flow import Flow, FlowError
 from dialogs.flows import ask_the_team
-from dialogs.i18n import Catalogs
+from dialogs.i18n import Catalogs, Translator
 from dialogs.language_guess import LanguageGuesser
 from dialogs.locks import KeyedLocks
 from dialogs.standing_actions import StandingAction, press
@@ -343,12 +343,8 @@ class Turn:
         return [self._for_reader(reply)]
 
     def _for_reader(self, reply: Reply) -> Reply:
-        """A right-to-left reply carries its direction marks and isolates, the same on
-        every channel."""
         assert self.state is not None  # noqa: S101
-        if not self.engine.catalogs.translator(self.state.locale).rtl:
-            return reply
-        return replace(reply, text=bidi.right_to_left(reply.text), rtl=True)
+        return for_reader(reply, self.engine.catalogs.translator(self.state.locale))
 
     async def _prompt(self) -> Prompt:
         assert self.state is not None  # noqa: S101
@@ -382,6 +378,14 @@ class Turn:
             catalogs=engine.catalogs,
             policies=engine.policies,
         )
+
+
+def for_reader(reply: Reply, t: Translator) -> Reply:
+    """A reply in a right-to-left language carries its direction marks and isolates, the
+    same on every channel."""
+    if not t.rtl:
+        return reply
+    return replace(reply, text=bidi.right_to_left(reply.text), rtl=True)
 
 
 def _joined(parts: tuple[RichText, ...]) -> RichText:
