@@ -1,5 +1,6 @@
-"""The yardstick for benchmarks/updates.py: a bare aiogram bot in webhook mode that only
-echoes texts and answers presses. Configured by the same variables as Erstkontakt."""
+"""The yardstick for benchmarks/updates.py: a bare aiogram bot that only echoes texts and
+answers presses, by webhook when WEBHOOK_URL is set, else by aiogram's own long polling.
+Configured by the same variables as Erstkontakt."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ async def main() -> None:
     async def press(query: CallbackQuery) -> None:
         await query.answer()
 
+    if not env.get("WEBHOOK_URL"):
+        await dispatcher.start_polling(bot, handle_signals=False)
+        return
     app = web.Application()
     SimpleRequestHandler(
         dispatcher, bot, secret_token=env["WEBHOOK_SECRET"], handle_in_background=False

@@ -1,82 +1,64 @@
 """Throughput, latency, memory and start-up of the Telegram bot, against the fake Bot API.
 
-    .venv/bin/python benchmarks/updates.py [--people 200] [--half-load-seconds 8] [--rounds 3]
-                                           [--staff-chat] [--profile FILE]
+    .venv/bin/python benchmarks/updates.py [--people 200] [--rounds 3] [--modes webhook,polling]
+                                           [--unpinned-rounds 1] [--half-load-seconds 8]
+                                           [--no-breakdown] [--staff-chat]
 
-Runs `erstkontakt run` in webhook mode as its own process, with N simulated people who
-each press through first contact, the menu and every About page, waiting for each answer;
-then the same people pattern against a bare aiogram bot that only echoes
-(benchmarks/bare_echo.py). Prints updates per second, the time from update to answer
-(p50/p95/p99) at full load and at half of our peak rate, each bot's peak memory (VmHWM)
-and its time from start to ready (its setWebhook call).
+Runs `erstkontakt run` as its own process, with N simulated people who each press through
+first contact, the menu and every About page, waiting for each answer; then the same
+people pattern against a bare aiogram bot that only echoes (benchmarks/bare_echo.py). Each
+mode (webhook, polling) runs `--rounds` rounds of both bots with the bot pinned to one core
+and the fake server and people to the other, then `--unpinned-rounds` without pinning; the
+round with the median share is reported in full. Prints updates per second, the time from
+update to answer (p50/p95/p99) at full load and at half of our peak rate, each bot's CPU per
+update, peak memory (VmHWM), time from start to receiving, and the Bot API errors the bot
+caused; then where the time of an update goes (benchmarks/breakdown.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
-import shutil
 import signal
-import socket
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import breakdown
+from benchmarks.harness import (
+    MODES,
+    Answers,
+    BotProcess,
+    Recorder,
+    Run,
+    Script,
+    bot_errors,
+    can_pin,
+    harness_pinned,
+    load,
+    pacer,
+)
 from tests.fakes.bot_api import FakeBotApi
 
-SECRET = "benchmark-secret"
-STAFF_CHAT = -1001000000001
-Script = Callable[[FakeBotApi, dict, "Recorder"], Awaitable[None]]
-
-
-@dataclass
-class Recorder:
-    latencies: list[float] = field(default_factory=list)
-    pacer: Callable[[], Awaitable[None]] | None = None
-
-    async def post(self, fake: FakeBotApi, update: dict) -> None:
-        if self.pacer is not None:
-            await self.pacer()
-        started = time.perf_counter()
-        status = await fake.post_webhook(update)
-        self.latencies.append(time.perf_counter() - started)
-        if status != 200:
-            raise RuntimeError(f"webhook answered {status}")
-
-
-@dataclass
-class Run:
-    updates: int
-    seconds: float
-    latencies: list[float]
-    bot_cpu: float = 0.0
-    harness_cpu: float = 0.0
-
-    @property
-    def rate(self) -> float:
-        return self.updates / self.seconds
-
-    def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+OURS = [sys.executable, "-m", "bot", "run"]
+BARE = [sys.executable, str(ROOT / "benchmarks/bare_echo.py")]
+UPDATES_PER_PERSON = 15  # /start, 3 presses, 10 x Next, Back to the menu
 
 
 async def press(fake: FakeBotApi, user: dict, recorder: Recorder, label: str) -> None:
     message = fake.sent_to(user["id"])[-1]
     [data] = [d for row in message.buttons for text, d in row if text.startswith(label)]
-    await recorder.post(fake, fake.callback_update(user, message, data))
+    await recorder.post(fake, fake.callback_update(user, message, data), user["id"])
 
 
 async def erstkontakt_script(fake: FakeBotApi, user: dict, recorder: Recorder) -> None:
-    await recorder.post(fake, fake.message_update(user, "/start"))
+    await recorder.post(fake, fake.message_update(user, "/start"), user["id"])
     for label in ("English", "About the project", "Aims of the project"):
         await press(fake, user, recorder, label)
     while any(
@@ -86,213 +68,203 @@ async def erstkontakt_script(fake: FakeBotApi, user: dict, recorder: Recorder) -
     await press(fake, user, recorder, "Back to the menu")
 
 
-UPDATES_PER_PERSON = 15  # /start, 3 presses, 10 x Next, Back to the menu
-
-
 async def echo_script(fake: FakeBotApi, user: dict, recorder: Recorder) -> None:
     for n in range(UPDATES_PER_PERSON):
-        await recorder.post(fake, fake.message_update(user, f"message {n}"))
+        await recorder.post(fake, fake.message_update(user, f"message {n}"), user["id"])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@dataclass
+class Bot:
+    name: str
+    command: list[str]
+    script: Script
+    answers_carry_keyboard: bool
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+ERSTKONTAKT = Bot("erstkontakt", OURS, erstkontakt_script, answers_carry_keyboard=True)
+BARE_ECHO = Bot("bare aiogram", BARE, echo_script, answers_carry_keyboard=False)
 
 
-def peak_memory_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+@dataclass
+class Measured:
+    ready: float
+    memory: float
+    full: Run
+    half: Run | None
+    errors: Counter[str]
 
 
-class BotProcess:
-    def __init__(
-        self, command: list[str], fake: FakeBotApi, workdir: Path, *, staff_chat: bool = False
-    ) -> None:
-        port = free_port()
-        self.env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE": fake.url,
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/updates",
-            "WEBHOOK_PORT": str(port),
-            "WEBHOOK_SECRET": SECRET,
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}",
-            "LOG_LEVEL": "WARNING",
-            # The fake enforces no flood limits here, and this measures the cost of an update,
-            # not Telegram's pace: the bot's pace runs (its cost counts) but waits ~nothing.
-            "TELEGRAM_PACE_SCALE": "0.0001",
-        }
-        if staff_chat:
-            fake.add_group(STAFF_CHAT, "Team", forum=True)
-            self.env["STAFF_CHAT_ID"] = str(STAFF_CHAT)
-        self.command, self.fake, self.workdir = command, fake, workdir
-        self.process: asyncio.subprocess.Process | None = None
-        self.ready_after = 0.0
-
-    async def start(self) -> None:
-        started = time.perf_counter()
-        self.process = await asyncio.create_subprocess_exec(
-            *self.command, env=self.env, cwd=self.workdir, stderr=asyncio.subprocess.DEVNULL
-        )
-        await self.fake.wait_for_call("setWebhook", timeout=120)
-        self.ready_after = time.perf_counter() - started
-
-    async def stop(self) -> float:
-        assert self.process is not None
-        memory = peak_memory_mb(self.process.pid)
-        self.process.terminate()
-        await asyncio.wait_for(self.process.wait(), timeout=30)
-        return memory
-
-
-async def load(fake: FakeBotApi, script: Script, people: int, first_id: int, **pace) -> Run:
-    users = [fake.add_user(first_id + n, f"P{n}", language_code="en") for n in range(people)]
-    recorder = Recorder(pacer=pacer(**pace) if pace else None)
-    # The harness's own collector pauses would be counted as the bot's latency.
-    gc.disable()
-    try:
-        started = time.perf_counter()
-        await asyncio.gather(*(script(fake, user, recorder) for user in users))
-        return Run(len(recorder.latencies), time.perf_counter() - started, recorder.latencies)
-    finally:
-        gc.enable()
-
-
-def pacer(rate: float) -> Callable[[], Awaitable[None]]:
-    """Lets updates go at `rate` per second in total, whoever sends them."""
-    start = time.perf_counter()
-    sent = 0
-
-    async def wait_turn() -> None:
-        nonlocal sent
-        due = start + sent / rate
-        sent += 1
-        await asyncio.sleep(max(0.0, due - time.perf_counter()))
-
-    return wait_turn
-
-
-async def measure(command: list[str], script: Script, args: argparse.Namespace) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
+async def measure(
+    bot: Bot,
+    mode: str,
+    *,
+    pinned: bool,
+    args: argparse.Namespace,
+    profile: Path | None = None,
+) -> Measured:
+    with tempfile.TemporaryDirectory() as folder, harness_pinned(pinned):
         async with FakeBotApi() as fake:
-            bot = BotProcess(command, fake, Path(folder), staff_chat=args.staff_chat)
-            await bot.start()
-            warm = await load(fake, script, 10, 900_000)
-            spy = await start_profiler(bot, args.profile) if args.profile else None
-            assert bot.process is not None
-            bot_cpu, harness_cpu = cpu_seconds(bot.process.pid), time.process_time()
-            full = await load(fake, script, args.people, 1_000_000)
-            full.bot_cpu = cpu_seconds(bot.process.pid) - bot_cpu
-            full.harness_cpu = time.process_time() - harness_cpu
+            workdir, staff = Path(folder), args.staff_chat
+            process = BotProcess(
+                bot.command, fake, workdir, mode=mode, pinned=pinned, staff_chat=staff
+            )
+            answers = Answers(fake, keyboard=bot.answers_carry_keyboard)
+
+            def recorder(**pace: float) -> Recorder:
+                return Recorder(mode, answers, pacer=pacer(**pace) if pace else None)
+
+            await process.start()
+            await load(fake, bot.script, recorder(), 10, 900_000, process)  # warm up
+            spy = await breakdown.start_profiler(process.pid, profile) if profile else None
+            full = await load(fake, bot.script, recorder(), args.people, 1_000_000, process)
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 await spy.wait()
             half = None
-            if args.half_load_seconds and script is erstkontakt_script:
+            if args.half_load_seconds and profile is None:
                 people = max(1, int(full.rate * args.half_load_seconds / 2 / UPDATES_PER_PERSON))
-                half = await load(fake, script, people, 2_000_000, rate=full.rate / 2)
-            memory = await bot.stop()
-            return {
-                "ready": bot.ready_after,
-                "memory": memory,
-                "full": full,
-                "half": half,
-                "warm": warm,
-            }
+                paced = recorder(rate=full.rate / 2)
+                half = await load(fake, bot.script, paced, people, 2_000_000, process)
+            memory = await process.stop()
+            return Measured(process.ready_after, memory, full, half, bot_errors(fake))
 
 
-async def start_profiler(bot: BotProcess, output: Path) -> asyncio.subprocess.Process:
-    """py-spy sampling the bot, with native frames, until interrupted."""
-    assert bot.process is not None
-    return await asyncio.create_subprocess_exec(
-        shutil.which("py-spy") or "py-spy",
-        "record",
-        "--pid",
-        str(bot.process.pid),
-        "--format",
-        "raw",
-        "--rate",
-        "250",
-        "-o",
-        str(output),
-        stderr=asyncio.subprocess.DEVNULL,
+def median_round(
+    rounds: list[tuple[Measured, Measured]],
+) -> tuple[float, Measured, Measured, list[float]]:
+    """The round with the median share, and every round's share (bare, ours in each)."""
+    shared = sorted(
+        ((ours.full.rate / bare.full.rate, bare, ours) for bare, ours in rounds),
+        key=lambda each: each[0],
     )
+    share, bare, ours = shared[len(shared) // 2]
+    return share, bare, ours, [each[0] for each in shared]
 
 
-def report(name: str, result: dict) -> None:
-    full: Run = result["full"]
-    print(f"{name}:")
-    print(f"  ready after start      {result['ready']:.2f} s")
-    print(f"  peak memory (VmHWM)    {result['memory']:.1f} MB")
+def report(title: str, rounds: list[tuple[Measured, Measured]]) -> float:
+    """Print one mode's figures; the median round's share."""
+    share, bare, ours, shares = median_round(rounds)
+    print(f"\n{title} (the round with the median share of {len(rounds)}):")
+    rows = [
+        ("ready after start", lambda m: f"{m.ready:.2f} s"),
+        ("peak memory (VmHWM)", lambda m: f"{m.memory:.1f} MB"),
+        ("full load", lambda m: f"{m.full.rate:.0f} updates/s"),
+        ("CPU per update", lambda m: f"{m.full.bot_cpu_ms:.2f} ms"),
+        (
+            "  of it user, system",
+            lambda m: (
+                f"{m.full.bot_user / m.full.updates * 1000:.2f}, "
+                f"{m.full.bot_system / m.full.updates * 1000:.2f} ms"
+            ),
+        ),
+        ("harness CPU per update", lambda m: f"{m.full.harness_cpu / m.full.updates * 1e3:.2f} ms"),
+        (
+            "full load p50/p99",
+            lambda m: f"{m.full.percentile(0.5):.0f} / {m.full.percentile(0.99):.0f} ms",
+        ),
+        ("half peak rate", lambda m: f"{m.half.rate:.0f}/s" if m.half else "-"),
+        (
+            "half peak p50/p95/p99",
+            lambda m: (
+                f"{m.half.percentile(0.5):.1f} / {m.half.percentile(0.95):.1f} / "
+                f"{m.half.percentile(0.99):.1f} ms"
+                if m.half
+                else "-"
+            ),
+        ),
+    ]
+    print(f"  {'':24}{BARE_ECHO.name:>24}{ERSTKONTAKT.name:>26}")
+    for label, shown in rows:
+        print(f"  {label:24}{shown(bare):>24}{shown(ours):>26}")
+    print(f"  throughput share       {share:.2f}   (target >= 0.60)")
+    if len(shares) > 1:
+        print(f"  shares of all rounds   {', '.join(f'{each:.2f}' for each in shares)}")
+    print(f"  extra peak memory      {ours.memory - bare.memory:.1f} MB   (target <= 60)")
+    print(f"  ready later by         {ours.ready - bare.ready:.2f} s   (target <= 1.5)")
+    if ours.half is not None:
+        print(f"  p99 at half our peak   {ours.half.percentile(0.99):.1f} ms   (target < 50)")
+    return share
+
+
+def report_errors(runs: list[Measured], name: str) -> None:
+    errors = sum((run.errors for run in runs), Counter())
+    if not errors:
+        print(f"  {name}: none   (target 0)")
+    for error, count in errors.most_common():
+        print(f"  {name}: {count} x {error}")
+
+
+async def report_breakdown(args: argparse.Namespace, cpu_ms: dict[str, float]) -> None:
+    """Where an update's CPU goes, for both bots (webhook, pinned), and the engine's SQL."""
     print(
-        f"  full load              {full.updates} updates in {full.seconds:.2f} s = "
-        f"{full.rate:.0f} updates/s"
+        "\nwhere an update's CPU goes (py-spy samples of one full-load run by webhook, "
+        "times the CPU per update above):"
     )
+    parts: dict[str, dict[str, float]] = {}
+    for bot in (BARE_ECHO, ERSTKONTAKT):
+        with tempfile.TemporaryDirectory() as folder:
+            raw = Path(folder) / "profile.txt"
+            try:
+                await measure(bot, "webhook", pinned=can_pin(), args=args, profile=raw)
+            except (FileNotFoundError, RuntimeError) as error:
+                print(f"  no breakdown: {error}")
+                return
+            parts[bot.name] = breakdown.shares(raw)
+    print(f"  {'':34}{BARE_ECHO.name:>16}{ERSTKONTAKT.name:>16}")
+    for part in breakdown.PARTS:
+        figures = [parts[bot.name][part] * cpu_ms[bot.name] for bot in (BARE_ECHO, ERSTKONTAKT)]
+        print(f"  {part:34}" + "".join(f"{figure:>13.2f} ms" for figure in figures))
+    engine = await breakdown.engine_statements(UPDATES_PER_PERSON)
     print(
-        f"  CPU per update         bot {full.bot_cpu / full.updates * 1000:.2f} ms, "
-        f"fake server and people {full.harness_cpu / full.updates * 1000:.2f} ms"
+        f"  the engine alone, in-process on SQLite: {engine['ms']:.2f} ms per event, "
+        f"{engine['statements']:.2f} statements and {engine['commits']:.2f} commits"
     )
-    print(
-        f"  update to answer       p50 {full.percentile(0.5):.1f} ms  "
-        f"p95 {full.percentile(0.95):.1f} ms  p99 {full.percentile(0.99):.1f} ms"
-    )
-    half: Run | None = result["half"]
-    if half is not None:
-        print(
-            f"  at half peak rate      {half.updates} updates at {half.rate:.0f}/s: "
-            f"p50 {half.percentile(0.5):.1f} ms  p95 {half.percentile(0.95):.1f} ms  "
-            f"p99 {half.percentile(0.99):.1f} ms"
-        )
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--half-load-seconds", type=float, default=8.0)
-    parser.add_argument("--rounds", type=int, default=3, help="bare and ours, this many times")
+    parser.add_argument("--rounds", type=int, default=3, help="pinned rounds of both bots per mode")
+    parser.add_argument("--unpinned-rounds", type=int, default=1, help="and without pinning")
+    parser.add_argument("--modes", default=",".join(MODES), help="webhook, polling or both")
+    parser.add_argument("--no-breakdown", action="store_true", help="skip the profile")
     parser.add_argument(
         "--staff-chat", action="store_true", help="give our bot a staff forum group, as in use"
     )
-    parser.add_argument(
-        "--profile", type=Path, help="run our bot under py-spy and write a flat profile here"
-    )
     args = parser.parse_args()
-    python = sys.executable
-    if args.profile:
-        args.half_load_seconds = 0
-        await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
-        print(f"profile of the full-load phase written to {args.profile}")
-        return
-    rounds = []
-    for _ in range(args.rounds):
-        bare = await measure([python, str(ROOT / "benchmarks/bare_echo.py")], echo_script, args)
-        ours = await measure([python, "-m", "bot", "run"], erstkontakt_script, args)
-        rounds.append((ours["full"].rate / bare["full"].rate, bare, ours))
+    modes = [mode.strip() for mode in args.modes.split(",")]
+    if unknown := set(modes) - set(MODES):
+        parser.error(f"unknown mode {', '.join(sorted(unknown))}: use webhook or polling")
+    pinning = can_pin()
+    if not pinning:
+        print("fewer than two cores or no taskset: every round runs unpinned")
+    print(f"{args.people} people, {UPDATES_PER_PERSON} updates each, 127.0.0.1")
+    measured: list[Measured] = []
+    cpu_ms: dict[str, float] = {}
+    for mode in modes:
+        plans = [(pinning, args.rounds)] + ([(False, args.unpinned_rounds)] if pinning else [])
+        for pinned, count in plans:
+            rounds = []
+            for _ in range(count):
+                bare = await measure(BARE_ECHO, mode, pinned=pinned, args=args)
+                ours = await measure(ERSTKONTAKT, mode, pinned=pinned, args=args)
+                rounds.append((bare, ours))
+                measured += [bare, ours]
+            if not rounds:
+                continue
+            where = "bot on core 0, fake server and people on core 1" if pinned else "unpinned"
+            report(f"{mode}, {where}", rounds)
+            if mode == "webhook" and pinned == pinning:
+                _, bare, ours, _ = median_round(rounds)
+                cpu_ms = {BARE_ECHO.name: bare.full.bot_cpu_ms}
+                cpu_ms[ERSTKONTAKT.name] = ours.full.bot_cpu_ms
+    print("\nBot API errors caused by the bot, in all rounds:")
+    report_errors([m for n, m in enumerate(measured) if n % 2], ERSTKONTAKT.name)
+    report_errors([m for n, m in enumerate(measured) if not n % 2], BARE_ECHO.name)
+    if not args.no_breakdown and cpu_ms:
+        await report_breakdown(args, cpu_ms)
     os.chdir(ROOT)
-    # Two cores shared by both bots and the harness make single runs vary by some 15%:
-    # the round with the median share is reported in full.
-    rounds.sort(key=lambda each: each[0])
-    share, bare, ours = rounds[len(rounds) // 2]
-    print(f"{args.people} people, {UPDATES_PER_PERSON} updates each, webhook mode, 127.0.0.1")
-    report("bare aiogram echo", bare)
-    report("erstkontakt", ours)
-    print(f"against the bare handler (median of {len(rounds)} rounds):")
-    print(f"  throughput share       {share:.2f}   (target >= 0.60)")
-    if len(rounds) > 1:
-        print(f"  shares of all rounds   {', '.join(f'{each[0]:.2f}' for each in rounds)}")
-    print(f"  extra peak memory      {ours['memory'] - bare['memory']:.1f} MB   (target <= 60)")
-    print(f"  ready later by         {ours['ready'] - bare['ready']:.2f} s   (target <= 1.5)")
-    if ours["half"] is not None:
-        print(f"  p99 at half our peak   {ours['half'].percentile(0.99):.1f} ms   (target < 50)")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-
-from storage.migrate import alembic_config
+from storage.migrate import known_revisions
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +60,7 @@ def check(backup: Path) -> str:
         raise NotABackup(f"{backup}: not an Erstkontakt database ({error})") from None
     if verdict != "ok":
         raise NotABackup(f"{backup}: damaged ({verdict})")
-    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if len(rows) != 1 or rows[0][0] not in known:
+    if len(rows) != 1 or rows[0][0] not in known_revisions():
         raise NotABackup(f"{backup}: made by another version of the program")
     return str(rows[0][0])
 

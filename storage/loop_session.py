@@ -23,6 +23,8 @@ from sqlalchemy import Engine, Result
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from storage.direct_sql import DirectResult, DirectStatements
+
 
 class LoopSessions:
     """Makes `LoopSession`s on one synchronous SQLite engine, one transaction at a time."""
@@ -30,6 +32,7 @@ class LoopSessions:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.turn = asyncio.Lock()
+        self.direct = DirectStatements(engine.dialect)
 
     def __call__(self) -> LoopSession:
         return LoopSession(self)
@@ -39,52 +42,60 @@ class LoopSessions:
 
 
 class LoopSession:
-    """AsyncSession's interface, as far as the services use it, over a synchronous Session."""
+    """AsyncSession's interface, as far as the services use it, over a synchronous
+    Connection. Core statements on `connection()` run straight on the driver
+    (`storage.direct_sql`); an ORM Session joins the same transaction only when a service
+    asks for ORM work (`execute`, `add`, `flush`, `begin_nested`)."""
 
     def __init__(self, owner: LoopSessions) -> None:
         self._owner = owner
-        self.sync_session = Session(owner.engine, expire_on_commit=False)
+        self.info: dict[Any, Any] = {}
+        self._connection: Connection | None = None
+        self._orm: Session | None = None
         self._holding = False
-
-    @property
-    def info(self) -> dict[Any, Any]:
-        return self.sync_session.info
 
     async def begin(self) -> None:
         await self._take_turn()
-        self.sync_session.begin()
 
     async def execute(self, statement: Any, params: Any = None, **options: Any) -> Result[Any]:
         await self._take_turn()
-        return self.sync_session.execute(statement, params, **options)
+        return self._session().execute(statement, params, **options)
 
     async def connection(self) -> LoopSessionConnection:
         await self._take_turn()
-        return LoopSessionConnection(self.sync_session.connection())
+        return LoopSessionConnection(self._connected(), self._owner.direct)
 
     def add(self, instance: object) -> None:
-        self.sync_session.add(instance)
+        self._session().add(instance)
 
     async def flush(self) -> None:
         await self._take_turn()
-        self.sync_session.flush()
+        self._session().flush()
 
     @asynccontextmanager
     async def begin_nested(self) -> AsyncIterator[None]:
         await self._take_turn()
-        with self.sync_session.begin_nested():
+        with self._session().begin_nested():
             yield
 
     async def commit(self) -> None:
-        self.sync_session.commit()
+        if self._orm is not None:
+            self._orm.flush()
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.commit()
 
     async def rollback(self) -> None:
-        self.sync_session.rollback()
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.rollback()
 
     async def close(self) -> None:
         try:
-            self.sync_session.close()
+            if self._orm is not None:
+                self._orm.close()
+            if self._connection is not None:
+                self._connection.close()
         finally:
+            self._orm = self._connection = None
             if self._holding:
                 self._holding = False
                 self._owner.turn.release()
@@ -105,12 +116,35 @@ class LoopSession:
             await self._owner.turn.acquire()
             self._holding = True
 
+    def _connected(self) -> Connection:
+        if not self._holding:
+            raise RuntimeError("the session is used before it began")
+        if self._connection is None:
+            self._connection = self._owner.engine.connect()
+        if not self._connection.in_transaction():
+            self._connection.begin()  # BEGIN IMMEDIATE (storage.db)
+        return self._connection
+
+    def _session(self) -> Session:
+        connection = self._connected()
+        if self._orm is None:
+            self._orm = Session(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._orm
+
 
 class LoopSessionConnection:
     """The session's connection, with AsyncConnection's `execute`."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, direct: DirectStatements) -> None:
         self._connection = connection
+        self._direct = direct
 
-    async def execute(self, statement: Any, params: Any = None) -> Result[Any]:
+    async def execute(self, statement: Any, params: Any = None) -> Result[Any] | DirectResult:
+        if isinstance(params, dict):
+            driver = self._connection.connection.driver_connection
+            done = self._direct.execute(driver, statement, params)  # type: ignore[arg-type]
+            if done is not None:
+                return done
         return self._connection.execute(statement, params)

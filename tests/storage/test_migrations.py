@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
-from storage.migrate import upgrade_to_head
+from storage.migrate import HEAD, newest_revision, upgrade_to_head
 from storage.models import Base
 
 
@@ -35,3 +35,8 @@ async def test_migrating_a_current_database_changes_nothing(database_url: str) -
         )
     assert revision == "0010"
     await engine.dispose()
+
+
+def test_head_names_the_newest_migration() -> None:
+    # A restart recognises a current database by HEAD alone: a new migration moves it.
+    assert newest_revision() == HEAD

@@ -1,4 +1,4 @@
-"""One pace for all the bot sends: 200 people writing at once while a job sends to 500
+"""One pace for all the bot sends: 60 people writing at once while a job sends to 500
 others stay within Telegram's flood limits (the fake server enforces them, five times as
 fast), and the people who wrote get their answers first."""
 
@@ -15,7 +15,7 @@ from tests.fakes.clock import ManualClock
 from tests.telegram.conftest import Person, TelegramApp
 
 SCALE = 0.2  # a second of Telegram's lasts 200 ms
-PEOPLE = 200
+PEOPLE = 60
 OTHERS = 500
 
 
