@@ -203,8 +203,10 @@ class BotProcess:
             cwd=self.workdir,
             stderr=None if os.environ.get("BENCHMARK_BOT_LOG") else asyncio.subprocess.DEVNULL,
         )
-        ready = "setWebhook" if self.mode == "webhook" else "getUpdates"
-        await self.fake.wait_for_call(ready, timeout=120)
+        if self.mode == "webhook":
+            await self.fake.wait_for_call("setWebhook", timeout=120)
+        else:  # its first getUpdates waits; the call is recorded only when it returns
+            await self.fake.wait_for_long_poll(timeout=120)
         self.ready_after = time.perf_counter() - started
 
     async def stop(self) -> float:
