@@ -21,6 +21,7 @@ from sqlalchemy import Dialect, Insert, Select, TextClause, Update
 from sqlalchemy.sql.elements import ClauseElement
 
 Processor = Callable[[Any], Any] | None
+MAX_PREPARED = 500
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class DirectStatements:
     def _prepare(self, statement: ClauseElement, params: Mapping[str, Any]) -> _Prepared | None:
         key = (id(statement), frozenset(params))
         if key not in self._prepared:
+            if len(self._prepared) >= MAX_PREPARED:
+                return None  # statements built anew per call: SQLAlchemy's cache fits them
             self._keep[id(statement)] = statement
             self._prepared[key] = _compile(statement, sorted(params), self._dialect)
         return self._prepared[key]
