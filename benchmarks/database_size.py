@@ -4,8 +4,8 @@
                                                  [--rate 40] [--seconds 10] [--postgres URL]
 
 For each database (SQLite; PostgreSQL too with --postgres or TEST_POSTGRES_URL) and each
-size, seeds that many people (a person, a Telegram identity, a conversation where the
-benchmark's people leave theirs, an update handled recently) into a new database, starts
+size, seeds that many people (a person, a Telegram identity, a conversation as /start
+leaves it, an update handled recently) into a new database, starts
 the bot on it by webhook (pinned to a core, as benchmarks/updates.py does), and lets new
 people press through first contact and the About pages at a fixed rate. Prints p50/p95/p99
 per size and their ratio to the smallest (target <= 1.2), and how much later than a bare
@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from benchmarks.harness import Answers, BotProcess, Recorder, can_pin, harness_pinned, load, pacer
 from benchmarks.updates import BARE, OURS, UPDATES_PER_PERSON, erstkontakt_script
@@ -51,7 +52,7 @@ async def new_database(kind: str, folder: Path, postgres: str | None) -> str:
     else:
         assert postgres is not None
         server = make_url(async_url(postgres))
-        admin = create_admin_engine(server)
+        admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
         async with admin.connect() as connection:
             await connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"))
             await connection.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
@@ -63,14 +64,8 @@ async def new_database(kind: str, folder: Path, postgres: str | None) -> str:
     return url
 
 
-def create_admin_engine(server: Any) -> Any:
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    return create_async_engine(server, isolation_level="AUTOCOMMIT")
-
-
 async def seed(url: str, people: int) -> float:
-    """Put `people` people into the database as the benchmark leaves its own; seconds taken."""
+    """Put `people` people into the database, each as /start leaves them; seconds taken."""
     started = time.perf_counter()
     app = App.build(Settings(database_url=url, _env_file=None), scheduler_tick=None)
     template = await a_conversation_as_left(app)
@@ -115,7 +110,7 @@ async def seed(url: str, people: int) -> float:
 
 
 async def a_conversation_as_left(app: App) -> dict[str, Any]:
-    """The conversation of someone who pressed through the benchmark's path, as a row to
+    """The conversation of someone who just sent /start, as a row to
     copy (the engine writes it, so the seeded rows are what it would write). Its person is
     removed afterwards so that the seeded ids are free."""
     who = PersonRef(channel="seed", external_id="template", locale_hint="en")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import shutil
 import socket
 import time
 from collections import Counter
@@ -32,15 +33,7 @@ ANSWERS = frozenset({"sendMessage", "editMessageText", "sendDocument"})
 
 
 def can_pin() -> bool:
-    return len(os.sched_getaffinity(0)) >= 2 and bool(_which("taskset"))
-
-
-def _which(program: str) -> str | None:
-    for folder in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep):
-        candidate = Path(folder) / program
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return None
+    return len(os.sched_getaffinity(0)) >= 2 and shutil.which("taskset") is not None
 
 
 @contextmanager
