@@ -240,7 +240,7 @@ async def main() -> None:
     if not pinning:
         print("fewer than two cores or no taskset: every round runs unpinned")
     print(f"{args.people} people, {UPDATES_PER_PERSON} updates each, 127.0.0.1")
-    measured: list[Measured] = []
+    measured: dict[str, list[Measured]] = {BARE_ECHO.name: [], ERSTKONTAKT.name: []}
     cpu_ms: dict[str, float] = {}
     for mode in modes:
         plans = [(pinning, args.rounds)] + ([(False, args.unpinned_rounds)] if pinning else [])
@@ -250,7 +250,8 @@ async def main() -> None:
                 bare = await measure(BARE_ECHO, mode, pinned=pinned, args=args)
                 ours = await measure(ERSTKONTAKT, mode, pinned=pinned, args=args)
                 rounds.append((bare, ours))
-                measured += [bare, ours]
+                measured[BARE_ECHO.name].append(bare)
+                measured[ERSTKONTAKT.name].append(ours)
             if not rounds:
                 continue
             where = "bot on core 0, fake server and people on core 1" if pinned else "unpinned"
@@ -260,8 +261,8 @@ async def main() -> None:
                 cpu_ms = {BARE_ECHO.name: bare.full.bot_cpu_ms}
                 cpu_ms[ERSTKONTAKT.name] = ours.full.bot_cpu_ms
     print("\nBot API errors caused by the bot, in all rounds:")
-    report_errors([m for n, m in enumerate(measured) if n % 2], ERSTKONTAKT.name)
-    report_errors([m for n, m in enumerate(measured) if not n % 2], BARE_ECHO.name)
+    for name, runs in measured.items():
+        report_errors(runs, name)
     if not args.no_breakdown and cpu_ms:
         await report_breakdown(args, cpu_ms)
     os.chdir(ROOT)

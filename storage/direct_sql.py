@@ -46,9 +46,6 @@ class DirectResult:
             raise ValueError("more than one row where at most one was expected")
         return self._rows[0] if self._rows else None
 
-    def all(self) -> list[Any]:
-        return list(self._rows)
-
 
 class DirectStatements:
     """Compiles statements for one SQLite dialect and runs them on a driver connection."""

@@ -1,10 +1,11 @@
-"""Sessions for SQLite that run SQLAlchemy's synchronous ORM on the event loop's thread.
+"""Sessions for SQLite that run SQLAlchemy synchronously on the event loop's thread.
 
 SQLAlchemy's AsyncSession runs each call in a greenlet of its own and reaches the driver
 through an async adapter; for SQLite, whose statements take microseconds on this very
 thread, that machinery cost twice what the work did (a transaction of three statements:
 0.24 ms against 0.13 ms). `LoopSession` offers the part of AsyncSession's interface that
-the services use and runs the plain `Session` underneath, on a synchronous engine.
+the services use over a synchronous engine's Connection, with the plain ORM `Session`
+only where a service asks for it.
 
 Statements do not wait for anything but SQLite, so one transaction at a time is held by
 an asyncio lock instead of a pool: a second session waits for it without blocking the loop.
