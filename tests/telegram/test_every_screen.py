@@ -63,6 +63,6 @@ async def test_the_picker_lists_every_locale_in_two_columns(app: App, hint: str 
 
     [message] = render(chat.prompt)
 
-    rows = message.keyboard.inline_keyboard
+    rows = message.keyboard["inline_keyboard"]
     assert all(len(row) <= 2 for row in rows)
     assert sum(len(row) for row in rows) == len(app.catalogs.locales)

@@ -25,9 +25,7 @@ from aiogram.exceptions import (
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteWebhook,
-    EditMessageText,
     GetMe,
-    SendMessage,
     SetMessageReaction,
     SetMyCommands,
     SetWebhook,
@@ -48,7 +46,7 @@ from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
 from bot.channels.telegram.pace import Pace
 from bot.channels.telegram.polling import Polling
-from bot.channels.telegram.render import NO_PREVIEW, OutgoingMessage, document, render
+from bot.channels.telegram.render import OutgoingMessage, document, render
 from bot.channels.telegram.session import JsonBodySession
 from bot.channels.telegram.staff import TelegramPeople
 from bot.channels.telegram.updates import (
@@ -86,16 +84,6 @@ DEFAULT_COMMANDS = ("start", "language", "help")
 # "Noted": a receipt that reads the same everywhere (a thumbs-up is rude in some of the
 # regions our people come from). One of the reactions Telegram allows bots.
 RECEIPT_EMOJI = "✍"
-
-
-# A reply's answer from Telegram is the message as sent, which the private chat never reads:
-# these leave it unparsed (reading it into aiogram's models cost more than sending).
-class SendReply(SendMessage):
-    __returning__ = Any
-
-
-class EditReply(EditMessageText):
-    __returning__ = Any
 
 
 class CannotStart(Exception):
@@ -332,16 +320,7 @@ class TelegramChannel:
         if pressed and in_place and len(messages) == 1 and await self._edit(pressed, messages[0]):
             messages = []
         for message in messages:
-            await self.delivery.call(
-                SendReply(
-                    chat_id=chat_id,
-                    text=message.html,
-                    parse_mode="HTML",
-                    reply_markup=message.keyboard,
-                    link_preview_options=NO_PREVIEW,
-                ),
-                chat_id=chat_id,
-            )
+            await self.delivery.call(message.send_to(chat_id), chat_id=chat_id)
         for reply in shown:
             if reply.file is not None:
                 await self.delivery.call(document(chat_id, reply.file), chat_id=chat_id)
@@ -353,17 +332,7 @@ class TelegramChannel:
         if message.already_shown_by(pressed):
             return True
         try:
-            await self.delivery.call(
-                EditReply(
-                    chat_id=pressed.chat.id,
-                    message_id=pressed.message_id,
-                    text=message.html,
-                    parse_mode="HTML",
-                    reply_markup=message.keyboard,
-                    link_preview_options=NO_PREVIEW,
-                ),
-                chat_id=pressed.chat.id,
-            )
+            await self.delivery.call(message.edit_into(pressed), chat_id=pressed.chat.id)
         except TelegramBadRequest:
             log.info("could not edit the pressed message, sending anew")
             return False

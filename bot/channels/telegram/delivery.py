@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -26,6 +27,7 @@ from tenacity import (
 )
 
 from bot.channels.telegram.pace import Pace, puts_a_message
+from bot.channels.telegram.session import PlainCall, post_plain
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +100,26 @@ class Delivery:
         self._pace = pace
         self._unasked = unasked
 
+    @overload
+    async def call(
+        self, method: PlainCall, *, chat_id: int | None = None, attempts: int | None = None
+    ) -> Any: ...
+
+    @overload
     async def call(
         self, method: TelegramMethod[T], *, chat_id: int | None = None, attempts: int | None = None
-    ) -> T:
+    ) -> T: ...
+
+    async def call(
+        self,
+        method: TelegramMethod[Any] | PlainCall,
+        *,
+        chat_id: int | None = None,
+        attempts: int | None = None,
+    ) -> Any:
         """Call `method`, retrying as Telegram asks; raises `Unreachable` on 403."""
-        _keep_response_type(method)
+        if isinstance(method, TelegramMethod):
+            _keep_response_type(method)
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(TEMPORARY),
             wait=_wait,
@@ -121,15 +138,24 @@ class Delivery:
             raise Unreachable(chat_id) from error
         raise AssertionError("unreachable: tenacity either returns or raises")
 
-    async def _paced(self, method: TelegramMethod[T]) -> T:
+    async def _paced(self, method: TelegramMethod[Any] | PlainCall) -> Any:
         """One call, in its turn when it puts a message into a chat; a 429 pauses the chat."""
-        if self._pace is None or not puts_a_message(method.__api_method__):
-            return await self.bot(method, request_timeout=self._timeout)
+        api_method = method.api_method if isinstance(method, PlainCall) else method.__api_method__
+        if self._pace is None or not puts_a_message(api_method):
+            return await self._send(method)
         chat = getattr(method, "chat_id", None)
         chat_id = chat if isinstance(chat, int) else None
         async with self._pace.turn(chat_id, unasked=self._unasked):
             try:
-                return await self.bot(method, request_timeout=self._timeout)
+                return await self._send(method)
             except TelegramRetryAfter as error:
                 self._pace.pause(chat_id, error.retry_after)
                 raise
+
+    async def _send(self, method: TelegramMethod[Any] | PlainCall) -> Any:
+        if not isinstance(method, PlainCall):
+            return await self.bot(method, request_timeout=self._timeout)
+        session = self.bot.session
+        if not isinstance(session, AiohttpSession):
+            raise TypeError("plain calls are posted by aiogram's aiohttp session")
+        return await post_plain(session, self.bot, method, self._timeout)

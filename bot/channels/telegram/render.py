@@ -12,33 +12,33 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from aiogram.methods import SendDocument, SendMessage
-from aiogram.types import (
-    BufferedInputFile,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-)
+from aiogram.methods import EditMessageText, SendDocument, SendMessage
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from bot.channels.telegram import callback
+from bot.channels.telegram.session import PlainCall
 from dialogs.core import Choice, Reply
 from dialogs.text import Paragraph, RichText, Span
 from storage.attachments import Attachment
 
 TEXT_LIMIT = 4096
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NO_PREVIEW = {"is_disabled": True}
 _BREAKS = (re.compile(r"\n"), re.compile(r"(?<=[.!?؟。])\s"), re.compile(r"\s"))
 
 
 _TAG = re.compile(r"<[^>]+>")
 
 
+# An inline keyboard as the Bot API's JSON: {"inline_keyboard": [[{"text", "callback_data"}]]}
+Keyboard = dict[str, list[list[dict[str, str]]]]
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     html: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: Keyboard | None = None
 
     @property
     def visible_text(self) -> str:
@@ -49,14 +49,40 @@ class OutgoingMessage:
         """Whether `message` shows this text and keyboard already, so that editing it would
         change nothing (Telegram answers such an edit with 400 "message is not modified").
         Formatting is not compared: one reply always renders it the same way."""
-        return (message.text or "").strip() == self.visible_text and _buttons(
+        return (message.text or "").strip() == self.visible_text and _buttons_of(
             message.reply_markup
         ) == _buttons(self.keyboard)
 
+    def params(self, chat_id: int) -> dict[str, Any]:
+        """The message's parameters for sendMessage and editMessageText."""
+        params: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": self.html,
+            "parse_mode": "HTML",
+            "link_preview_options": NO_PREVIEW,
+        }
+        if self.keyboard is not None:
+            params["reply_markup"] = self.keyboard
+        return params
 
-def _buttons(markup: InlineKeyboardMarkup | None) -> list[list[tuple[str, str | None]]]:
+    def send_to(self, chat_id: int) -> PlainCall:
+        return PlainCall(SendMessage, self.params(chat_id))
+
+    def edit_into(self, shown: Message) -> PlainCall:
+        """The edit that makes the message `shown` show this one."""
+        params = self.params(shown.chat.id)
+        params["message_id"] = shown.message_id
+        return PlainCall(EditMessageText, params)
+
+
+def _buttons_of(markup: InlineKeyboardMarkup | None) -> list[list[tuple[str, str | None]]]:
     rows = markup.inline_keyboard if markup is not None else []
     return [[(button.text, button.callback_data) for button in row] for row in rows]
+
+
+def _buttons(keyboard: Keyboard | None) -> list[list[tuple[str, str | None]]]:
+    rows = keyboard["inline_keyboard"] if keyboard is not None else []
+    return [[(button["text"], button.get("callback_data")) for button in row] for row in rows]
 
 
 def utf16_len(text: str) -> int:
@@ -71,18 +97,9 @@ def render(reply: Reply, *, limit: int = TEXT_LIMIT) -> list[OutgoingMessage]:
     return [*(OutgoingMessage(chunk) for chunk in first), OutgoingMessage(last, keyboard)]
 
 
-def private_messages(chat_id: int, reply: Reply) -> list[SendMessage | SendDocument]:
+def private_messages(chat_id: int, reply: Reply) -> list[PlainCall | SendDocument]:
     """A reply sent anew into a private chat: its text, then its file as a document."""
-    sent: list[SendMessage | SendDocument] = [
-        SendMessage(
-            chat_id=chat_id,
-            text=message.html,
-            parse_mode="HTML",
-            reply_markup=message.keyboard,
-            link_preview_options=NO_PREVIEW,
-        )
-        for message in render(reply)
-    ]
+    sent: list[PlainCall | SendDocument] = [message.send_to(chat_id) for message in render(reply)]
     if reply.file is not None:
         sent.append(document(chat_id, reply.file))
     return sent
@@ -97,15 +114,10 @@ def document(chat_id: int, file: Attachment, *, thread_id: int | None = None) ->
     )
 
 
-def keyboard_for(
-    choices: tuple[Choice, ...], token: int | None, columns: int = 1
-) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(text=c.label, callback_data=callback.encode(c.id, token))
-        for c in choices
-    ]
+def keyboard_for(choices: tuple[Choice, ...], token: int | None, columns: int = 1) -> Keyboard:
+    buttons = [{"text": c.label, "callback_data": callback.encode(c.id, token)} for c in choices]
     rows = [buttons[start : start + columns] for start in range(0, len(buttons), columns)]
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    return {"inline_keyboard": rows}
 
 
 def split_html(text: RichText, *, limit: int = TEXT_LIMIT) -> list[str]:
