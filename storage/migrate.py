@@ -8,6 +8,8 @@ only when there is something to migrate. A test keeps `HEAD` equal to alembic's 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0010"  # the newest migration's revision
+HEAD = "0011"  # the newest migration's revision
 
 
 def alembic_config() -> Config:
@@ -61,13 +63,41 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         current = MigrationContext.configure(connection).get_current_revision()
+        connection.rollback()
         head = newest_revision()
-        if current != head:
+        if current == head:
+            return
+        with _foreign_keys_unchecked(connection), connection.begin():
             command.upgrade(config, "head")
-            log.info("database migrated from=%s to=%s", current, head)
+            _check_foreign_keys(connection)
+        log.info("database migrated from=%s to=%s", current, head)
 
-    async with engine.begin() as connection:
+    async with engine.connect() as connection:
         await connection.run_sync(upgrade)
+
+
+@contextmanager
+def _foreign_keys_unchecked(connection: Connection) -> Iterator[None]:
+    """On SQLite, a migration that changes a table's keys rebuilds the table: dropping the
+    old one must not touch the rows that refer to it (SQLite's own advice for altering a
+    table). The keys are checked once at the end, and enforced again after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    assert driver is not None  # noqa: S101 - an open connection has one
+    driver.cursor().execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or ignored
+    try:
+        yield
+    finally:
+        driver.cursor().execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows that refer to none: {broken[:5]}")
 
 
 async def schema_version(engine: AsyncEngine) -> tuple[str | None, str | None]:

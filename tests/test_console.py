@@ -107,8 +107,8 @@ def test_a_malformed_setting_stops_with_one_line(tmp_path: Path) -> None:
 
 
 def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> None:
-    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\n", "chat", "--as", "dana")
-    run_cli(tmp_path, "/start\n7\n5\nAnd the one after?\n", "chat", "--as", "eli")
+    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\n1\n", "chat", "--as", "dana")
+    run_cli(tmp_path, "/start\n7\n5\nAnd the one after?\n1\n", "chat", "--as", "eli")
 
     listed = run_cli(tmp_path, "", "requests", "list")
     one = run_cli(tmp_path, "", "requests", "list", "--limit", "1")
@@ -127,7 +127,7 @@ def test_requests_are_listed_for_staff_without_a_staff_chat(tmp_path: Path) -> N
 
 
 def test_debug_logs_carry_no_database_statements_or_texts(tmp_path: Path) -> None:
-    run_cli(tmp_path, "/start\n7\n5\nMy address is Lindenweg 3\n", "chat")
+    run_cli(tmp_path, "/start\n7\n5\nMy address is Lindenweg 3\n1\n", "chat")
 
     shown = run_cli(tmp_path, "", "requests", "show", "1", LOG_LEVEL="DEBUG")
 
@@ -138,7 +138,7 @@ def test_debug_logs_carry_no_database_statements_or_texts(tmp_path: Path) -> Non
 
 
 def test_a_whole_request_is_shown_with_its_messages(tmp_path: Path) -> None:
-    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\nIn Bautzen?\n", "chat")
+    run_cli(tmp_path, "/start\n7\n5\nWhen is the next training?\n1\nIn Bautzen?\n", "chat")
 
     shown = run_cli(tmp_path, "", "requests", "show", "1")
     missing = run_cli(tmp_path, "", "requests", "show", "7")

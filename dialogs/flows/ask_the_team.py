@@ -3,20 +3,24 @@ message, photo or document. Every message is stored before anything else happens
 
     WRITE ──text / media──▶ WRITE ("it reached the team"; more messages join the request,
       │                         each confirmed quietly: a reaction, or a short line)
+      ├──text / media, no consent yet──▶ CONFIRM
       ├──privacy──▶ privacy
       └──menu──▶ main_menu
-    CONFIRM ──send:yes──▶ WRITE, the messages the flows could not place are stored
+    CONFIRM ──send:yes──▶ WRITE, the waiting messages are stored (and the consent)
        ├──text / media──▶ CONFIRM, the message joins those waiting
+       ├──consent:privacy──▶ CONFIRM, below the privacy page
        └──send:no──▶ main_menu, nothing stored
 
 While the person is in WRITE, their free text goes to the team as it is (until /menu).
-Before their first request, one sentence says what happens with the message.
+Until they agree to it, one sentence says what happens with the message, and their first
+message waits for their agreement.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from dialogs import consent
 from dialogs.context import Ctx
 from dialogs.core import (
     Chosen,
@@ -36,7 +40,10 @@ from dialogs.core import (
 from dialogs.flow import Flow
 from dialogs.i18n import N_
 from dialogs.text import RichText
+from storage.models.consents import Purpose
 from storage.services.outbox import staff_queue
+
+PURPOSE = Purpose.STAFF_REQUESTS
 
 # Media a person may send to the team; stickers, locations and the like are not requests.
 FORWARDABLE = frozenset({"photo", "voice", "audio", "video", "document"})
@@ -66,21 +73,13 @@ async def ask_write(ctx: Ctx) -> Prompt:
         "Write your question for the team. You can also send a voice message, "
         "a photo or a document."
     )
-    if not await ctx.services.tickets.has_asked_before(person_id=ctx.person.person_id):
-        days = ctx.policies.request_retention_days
-        privacy = t.ngettext(
-            "What happens with your message: it is stored, the team reads it, and it is "
-            "deleted {days} day after your request is closed.",
-            "What happens with your message: it is stored, the team reads it, and it is "
-            "deleted {days} days after your request is closed.",
-            days,
-        ).format(days=t.format_number(days))
-        invite = f"{privacy}\n\n{invite}"
+    if not await consent.given(ctx, PURPOSE):
+        invite = f"{consent.sentence(ctx, PURPOSE)}\n\n{invite}"
     return Prompt(text=RichText.plain(invite), choices=back)
 
 
 async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
-    """Store the message for the team and say it arrived."""
+    """Store the message for the team and say it arrived; a first one waits for consent."""
     match event:
         case Chosen("nav", "menu"):
             return switch("main_menu")
@@ -93,33 +92,49 @@ async def on_write(event: Incoming, ctx: Ctx) -> Outcome:
                 "file_ref": None,
                 "source_ref": None,
             }
-            return await _store(ctx, [contact], quietly=True)
+            return await _store_once_agreed(ctx, contact)
         case _ if (message := as_pending(event)) is not None:
-            return await _store(ctx, [message], quietly=True)
+            return await _store_once_agreed(ctx, message)
         case _:
             return stay(ctx.t.gettext("Thank you! I cannot pass this on. Please write a text."))
 
 
-def ask_confirm(ctx: Ctx) -> Prompt:
-    """Ask whether the message the flows could not place should go to the team."""
+async def _store_once_agreed(ctx: Ctx, message: Pending) -> Outcome:
+    if await consent.given(ctx, PURPOSE):
+        return await _store(ctx, [message], quietly=True)
+    return go(Step.CONFIRM, pending=with_waiting(ctx.answers, message))
+
+
+async def ask_confirm(ctx: Ctx) -> Prompt:
+    """Ask whether the waiting messages should go to the team; until the person agreed to
+    it, say what happens with them."""
     t = ctx.t
-    return Prompt(
-        text=RichText.plain(t.gettext("Shall I send your message to the team?")),
-        choices=(
-            choice("send", "yes", label=t.gettext("Yes, send it to the team")),
-            choice("send", "no", label=t.gettext("No, thank you")),
-        ),
-    )
+    question = t.gettext("Shall I send your message to the team?")
+    yes = choice("send", "yes", label=t.gettext("Yes, send it to the team"))
+    no = choice("send", "no", label=t.gettext("No, thank you"))
+    if await consent.given(ctx, PURPOSE):
+        return Prompt(text=RichText.plain(question), choices=(yes, no))
+    text = f"{consent.sentence(ctx, PURPOSE)}\n\n{question}"
+    return Prompt(text=RichText.plain(text), choices=(yes, consent.more_about_privacy(ctx), no))
 
 
 async def on_confirm(event: Incoming, ctx: Ctx) -> Outcome:
-    """Send the waiting messages, or drop them; another message joins them."""
+    """Send the waiting messages (agreeing to what was said), or drop them; another message
+    joins them."""
     waiting = waiting_messages(ctx.answers)
     match event:
         case Chosen("send", "yes") if waiting:
+            if not await consent.given(ctx, PURPOSE):
+                await consent.record(ctx, PURPOSE)
             return await _store(ctx, waiting)
+        case Chosen("send", "no") if waiting:
+            return finish(
+                ctx.t.gettext("All right: your message was not sent, and nothing of it was stored.")
+            )
         case Chosen("send", _):
             return finish()
+        case Chosen("consent", "privacy"):
+            return stay(consent.privacy_page(ctx), in_place=False)
         case _ if (message := as_pending(event)) is not None:
             return go(Step.CONFIRM, pending=with_waiting(ctx.answers, message))
         case _:

@@ -1,6 +1,7 @@
 """Every model, imported so that `Base.metadata` knows all tables."""
 
 from storage.models.base import Base
+from storage.models.consents import Consent
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
 from storage.models.jobs import Job
@@ -11,6 +12,7 @@ from storage.models.tickets import Ticket, TicketMessage
 __all__ = [
     "Base",
     "ChannelIdentity",
+    "Consent",
     "Conversation",
     "DeepLinkVisit",
     "Job",

@@ -9,13 +9,17 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Id, UtcDateTime
+from storage.personal_data import PersonalData
 
 
 class Conversation(Base):
     __tablename__ = "conversation"
+    __personal_data__ = PersonalData(person="identity_id", columns=("locale", "answers"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    identity_id: Mapped[int] = mapped_column(ForeignKey("channel_identity.id"), unique=True)
+    identity_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_identity.id", ondelete="CASCADE"), unique=True
+    )
     locale: Mapped[str] = mapped_column(String(16))
     flow: Mapped[str] = mapped_column(String(64))
     step: Mapped[str] = mapped_column(String(64))

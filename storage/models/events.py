@@ -9,11 +9,13 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Id, UtcDateTime
+from storage.personal_data import NOBODY
 
 
 class ProcessedEvent(Base):
     __tablename__ = "processed_event"
     __table_args__ = (UniqueConstraint("channel", "event_key"),)
+    __personal_data__ = NOBODY  # the platform's event ids only
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -23,6 +25,7 @@ class ProcessedEvent(Base):
 
 class DeepLinkVisit(Base):
     __tablename__ = "deep_link_visit"
+    __personal_data__ = NOBODY  # counted, not tied to anyone
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     target: Mapped[str] = mapped_column(String(64))

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Id, UtcDateTime
+from storage.personal_data import PersonalData
 
 
 class Job(Base):
@@ -18,6 +19,8 @@ class Job(Base):
 
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_due", "finished_at", "due_at"),)
+    # A job for a person names them in its payload (a reminder, an offer).
+    __personal_data__ = PersonalData(person="payload.person_id", columns=("payload",))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)

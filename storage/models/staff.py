@@ -10,6 +10,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Id, UtcDateTime
+from storage.personal_data import NOBODY, PersonalData
 
 
 class StaffTopic(Base):
@@ -17,9 +18,13 @@ class StaffTopic(Base):
 
     __tablename__ = "staff_topic"
     __table_args__ = (UniqueConstraint("chat_id", "thread_id"),)
+    # The topic in Telegram is named after the person; it goes with them.
+    __personal_data__ = PersonalData(person="person_id", columns=("thread_id", "created_at"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), unique=True
+    )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     thread_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -28,13 +33,14 @@ class StaffTopic(Base):
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_queue", "queue", "sent_at", "id"),)
+    __personal_data__ = PersonalData(person="person_id", columns=("queue", "payload"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     # "staff", or "person:<id>": each queue is delivered in order.
     queue: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -48,6 +54,7 @@ class StaffChatMove(Base):
     """A staff group that became a supergroup has a new id; the bot follows it."""
 
     __tablename__ = "staff_chat_move"
+    __personal_data__ = NOBODY
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     from_chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
@@ -61,9 +68,10 @@ class StaffMessageLink(Base):
 
     __tablename__ = "staff_message_link"
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    __personal_data__ = PersonalData(person="person_id", columns=("message_id", "created_at"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

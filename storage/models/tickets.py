@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Id, UtcDateTime
+from storage.personal_data import PersonalData
 
 
 class Ticket(Base):
@@ -24,9 +25,15 @@ class Ticket(Base):
         ),
     )
 
+    __personal_data__ = PersonalData(
+        person="person_id", columns=("locale", "created_at", "updated_at", "closed_at")
+    )
+
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    identity_id: Mapped[int] = mapped_column(ForeignKey("channel_identity.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    identity_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_identity.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16))  # open | answered | closed
     locale: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -38,9 +45,10 @@ class Ticket(Base):
 
 class TicketMessage(Base):
     __tablename__ = "ticket_message"
+    __personal_data__ = PersonalData(person="ticket_id", columns=("text", "file_ref", "created_at"))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(8))  # person | staff | note
     kind: Mapped[str] = mapped_column(String(16))  # text | photo | voice | document | ...
     text: Mapped[str | None] = mapped_column(Text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import DbSession
+from storage.services.consents import Consents
 from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
 from storage.services.jobs import Jobs
@@ -26,6 +27,7 @@ class Services:
     outbox: Outbox
     jobs: Jobs
     staff_topics: StaffTopics
+    consents: Consents
 
     @classmethod
     def bind(cls, session: DbSession) -> Services:
@@ -38,4 +40,5 @@ class Services:
             outbox=Outbox(session),
             jobs=Jobs(session),
             staff_topics=StaffTopics(session),
+            consents=Consents(session),
         )

@@ -39,6 +39,7 @@ async def test_a_question_by_text_and_photo_is_stored_in_one_request(app: App, c
     )
 
     await chat.send("<b>Wann</b> & wo ist die nächste Fortbildung?")
+    await chat.choose("send:yes")
     assert chat.text.startswith(
         "Thank you. Your message has reached the team. The answer will come here, in this "
         "chat. The team usually answers within 1 working day."
@@ -59,6 +60,7 @@ async def test_the_privacy_sentence_comes_only_before_the_first_request(chat: Ch
     await chat.choose("lang:en")
     await chat.choose("menu:ask")
     await chat.send("A question")
+    await chat.choose("send:yes")
     await chat.send("/menu")
 
     await chat.choose("menu:ask")
@@ -73,7 +75,7 @@ async def test_text_no_flow_can_place_is_sent_to_the_team_only_when_confirmed(
     await chat.choose("lang:de")
 
     await chat.send("Hallo, ist jemand da?")
-    assert chat.text == "Soll ich Ihre Nachricht an das Team senden?"
+    assert chat.text.endswith("Soll ich Ihre Nachricht an das Team senden?")
     await chat.choose("send:no")
     assert await stored(app) == []
 
@@ -147,6 +149,7 @@ async def test_outside_office_hours_the_person_learns_when_the_team_is_back(
     await chat.choose("lang:en")
 
     await chat.send("Is anybody there?")
+    await chat.choose("send:yes")
 
     back = "The team is not at work now. It will read your message when it is back: "
     assert f"{back}tomorrow, 09:00." in chat.text
@@ -181,6 +184,7 @@ async def test_outside_office_hours_the_time_the_team_is_back_is_said_in_the_per
     await chat.choose("lang:ar")
 
     await chat.send("هل يوجد أحد؟")
+    await chat.choose("send:yes")
 
     assert "\u2067غدًا، 9:00 ص\u2069" in chat.raw_text
     await app.close()
@@ -193,10 +197,8 @@ async def test_the_first_message_of_a_new_person_is_offered_to_the_team(
     assert await chat.position() == ("first_contact", "language")
 
     await chat.choose("lang:de")
-    assert (
-        chat.text
-        == "Danke. Wir schreiben auf Deutsch.\n\nSoll ich Ihre Nachricht an das Team senden?"
-    )
+    assert chat.text.startswith("Danke. Wir schreiben auf Deutsch.\n\nWas mit Ihrer Nachricht")
+    assert chat.text.endswith("Soll ich Ihre Nachricht an das Team senden?")
     await chat.choose("send:yes")
 
     assert await stored(app) == [(1, "text", "Hallo, ich brauche Hilfe mit einem Antrag")]
@@ -237,10 +239,10 @@ async def test_a_message_written_while_asked_whether_to_send_joins_the_waiting_o
     await chat.send("/start")
     await chat.choose("lang:en")
     await chat.send("Is anybody there?")
-    assert chat.text == "Shall I send your message to the team?"
+    assert chat.text.endswith("Shall I send your message to the team?")
 
     await chat.send("I have a question about the trainings.")
-    assert chat.text == "Shall I send your message to the team?"
+    assert chat.text.endswith("Shall I send your message to the team?")
     await chat.choose("send:yes")
 
     assert await stored(app) == [
@@ -274,6 +276,7 @@ async def test_closed_requests_are_deleted_after_the_retention_period_open_ones_
         await chat.send("/start ask")
         await chat.choose("lang:en")
         await chat.send(text)
+        await chat.choose("send:yes")
     async with UnitOfWork(app.sessions) as uow:
         services = Services.bind(uow.session)
         closed = await services.tickets.latest(person_id=1)
@@ -304,5 +307,6 @@ async def test_a_message_as_long_as_telegram_allows_reaches_the_team(chat: Chat)
     await chat.choose("lang:en")
 
     await chat.send("x" * 4096)
+    await chat.choose("send:yes")
 
     assert chat.text.startswith("Thank you. Your message has reached the team.")

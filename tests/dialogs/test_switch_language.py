@@ -19,9 +19,8 @@ async def test_english_text_in_a_german_conversation_is_offered_english(chat: Ch
     assert chat.text == "It looks like you write in English. Shall we switch?"
     assert chat.labels == ["Yes, switch", "Nein, bei Deutsch bleiben"]
     await chat.choose("lang:en")
-    assert chat.text == (
-        "Thank you. We will write in English.\n\nShall I send your message to the team?"
-    )
+    assert chat.text.startswith("Thank you. We will write in English.\n\nWhat happens with")
+    assert chat.text.endswith("Shall I send your message to the team?")
 
 
 async def test_the_offer_is_made_once_per_conversation(chat: Chat) -> None:
@@ -32,7 +31,7 @@ async def test_the_offer_is_made_once_per_conversation(chat: Chat) -> None:
 
     await chat.send("Can you tell me more about the trainings please")
 
-    assert chat.text == "Soll ich Ihre Nachricht an das Team senden?"
+    assert chat.text.endswith("Soll ich Ihre Nachricht an das Team senden?")
     assert await chat.position() == ("ask_the_team", "confirm")
 
 
@@ -41,9 +40,9 @@ async def test_short_texts_and_the_same_language_get_no_offer(chat: Chat) -> Non
     await chat.choose("lang:de")
 
     await chat.send("hello there")
-    assert chat.text == "Soll ich Ihre Nachricht an das Team senden?"
+    assert chat.text.endswith("Soll ich Ihre Nachricht an das Team senden?")
     await chat.send("Ich möchte gern mehr über das Projekt wissen")
-    assert chat.text == "Soll ich Ihre Nachricht an das Team senden?"
+    assert chat.text.endswith("Soll ich Ihre Nachricht an das Team senden?")
 
 
 @pytest.mark.parametrize("current", ["ps", "ku", "hsb", "de@easy"])

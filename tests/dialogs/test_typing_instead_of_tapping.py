@@ -41,8 +41,10 @@ async def test_a_number_written_to_the_team_is_message_text(app: App, chat: Chat
     await chat.choose("menu:ask")
 
     await chat.send("42")
+    await chat.choose("send:yes")
+    await chat.send("7")
 
-    assert await stored(app) == [(1, "text", "42")]
+    assert await stored(app) == [(1, "text", "42"), (1, "text", "7")]
 
 
 @pytest.mark.parametrize(

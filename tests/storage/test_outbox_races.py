@@ -29,6 +29,8 @@ async def test_workers_racing_for_one_queue_deliver_each_message_once_in_order(
     await chat.choose("lang:en")
     for n in range(MESSAGES):
         await chat.send(f"message {n}")
+        if n == 0:
+            await chat.choose("send:yes")  # the first waits for their agreement
     delivered: list[str] = []
     async with UnitOfWork(app.sessions) as uow:
         [queue] = await Services.bind(uow.session).outbox.queues_with_work()

@@ -119,6 +119,15 @@ class Person:
         [data] = [d for row in message.buttons for (text, d) in row if text == label]
         return await self.press_data(message, data)
 
+    async def choose(self, choice_id: str) -> int:
+        """Press the button that offers `choice_id` (`send:yes`), whatever its label."""
+        for message in reversed(self.messages):
+            for row in message.buttons:
+                for _, data in row:
+                    if data is not None and data.endswith(f"|{choice_id}"):
+                        return await self.press_data(message, data)
+        raise AssertionError(f"no button for {choice_id!r}: {self.labels}")
+
     def data_of(self, label: str) -> str:
         """The callback data of the button `label` on the bot's last message with it."""
         message = self.message_with(label)

@@ -100,9 +100,16 @@ async def test_a_message_survives_the_bot_being_killed_right_after_it(
             fake.callback_update(person.user, person.last, person.data_of("Ask the team"))
         )
         await fake.wait_for_call("editMessageText", timeout=30, count=2)
-        texts = [f"Question {n}" for n in range(len(KILLED_AFTER_MS))]
+        fake.push_update(fake.message_update(person.user, "Hello"))
+        await fake.wait_for_call("sendMessage", timeout=30, count=2)
+        agree = fake.callback_update(
+            person.user, person.last, person.data_of("Yes, send it to the team")
+        )
+        fake.push_update(agree)
+        await fake.wait_for_call("editMessageText", timeout=30, count=3)
+        texts = ["Hello", *(f"Question {n}" for n in range(len(KILLED_AFTER_MS)))]
 
-        for text, delay in zip(texts, KILLED_AFTER_MS, strict=True):
+        for text, delay in zip(texts[1:], KILLED_AFTER_MS, strict=True):
             update = fake.message_update(person.user, text)
             fake.push_update(update)
             await handed_out(fake, update, mode)

@@ -16,6 +16,9 @@ async def writing_to_the_team(person_factory) -> Person:
     await person.send("/start")
     await person.press("English")
     await person.press("Ask the team")
+    await person.send("Hello")
+    await person.choose("send:yes")  # their first message waits for their agreement
+    assert person.last.text.startswith("Thank you. Your message has reached the team.")
     return person
 
 
@@ -28,11 +31,9 @@ async def test_follow_ups_get_a_reaction_not_the_receipt_again(
     for number in range(10):
         await person.send(f"Message {number}")
 
-    bot_messages = person.messages[sent_before:]
-    assert len(bot_messages) == 1
-    assert bot_messages[0].text.startswith("Thank you. Your message has reached the team.")
+    assert person.messages[sent_before:] == []
     reactions = fake.calls("setMessageReaction")
-    assert len(reactions) == 9
+    assert len(reactions) == 10
     assert all(call.ok for call in reactions)
     for call in reactions:
         assert fake.reactions_on(person.id, call.params["message_id"]) == ["✍"]

@@ -65,11 +65,13 @@ def staff(fake: FakeBotApi) -> tuple[Staff, Staff]:
 async def ask(person: Person, *messages: str | dict) -> None:
     await person.send("/start ask")
     await person.press("العربية" if person.user.get("language_code") == "ar" else "English")
-    for message in messages:
+    for number, message in enumerate(messages):
         if isinstance(message, dict):
             await person.send(None, **message)
         else:
             await person.send(message)
+        if number == 0:
+            await person.choose("send:yes")  # the first waits for their agreement
 
 
 def topic(fake: FakeBotApi) -> tuple[int, dict]:
@@ -165,6 +167,7 @@ async def test_three_messages_at_once_from_a_new_person_open_one_topic_in_order(
 
     updates = [fake.message_update(person.user, f"message {n}") for n in range(3)]
     statuses = await asyncio.gather(*(fake.post_webhook(u) for u in updates))
+    await person.choose("send:yes")
 
     assert statuses == [200, 200, 200]
     thread_id, _ = topic(fake)
@@ -182,6 +185,7 @@ async def test_requests_wait_while_the_staff_chat_fails_and_arrive_once_in_order
 
     for n in range(10):
         await person.send(f"message {n}")
+    await person.choose("send:yes")
     assert STAFF not in fake.topics or not fake.topics[STAFF]
 
     assert inbox.channel is not None
@@ -203,6 +207,7 @@ async def test_requests_waiting_in_the_outbox_go_out_after_a_restart(
     await person.press("English")
     fake.fail_next("createForumTopic", code=500, description="Internal Server Error")
     await person.send("waiting")
+    await person.choose("send:yes")
 
     clock.advance(minutes=20)
     await inbox.restart()

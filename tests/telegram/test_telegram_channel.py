@@ -21,7 +21,7 @@ from bot.config import Settings
 from storage.models import ChannelIdentity, ProcessedEvent
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.clock import ManualClock
-from tests.telegram.conftest import SECRET, TelegramApp, stored_texts
+from tests.telegram.conftest import SECRET, Person, TelegramApp, stored_texts
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,10 @@ async def test_media_outside_a_step_that_asks_for_it_gets_a_friendly_answer_and_
 
     await person.send(None, **media)
 
-    assert person.last.text.startswith(("Thank you! I cannot use this here.", "Shall I send"))
+    text = person.last.text
+    assert text.startswith("Thank you! I cannot use this here.") or text.endswith(
+        "Shall I send your message to the team?"
+    )
     assert person.labels
 
 
@@ -448,7 +451,8 @@ async def test_a_press_and_three_texts_in_one_batch_are_handled_in_order(
         await fake.wait_for_call("sendMessage", timeout=10)
         fake.push_update(fake.callback_update(person.user, person.last, person.data_of("English")))
         await fake.wait_for_call("editMessageText", timeout=10)
-    menu = person.last
+        await agreed_to_ask_the_team(fake, person)
+    menu = person.message_with("Ask the team")
     fake.push_update(fake.callback_update(person.user, menu, person.data_of("Ask the team")))
     texts = ["Hello", "Is there a training in May?", "In Bautzen, please"]
     updates = [fake.message_update(person.user, text) for text in texts]
@@ -456,9 +460,24 @@ async def test_a_press_and_three_texts_in_one_batch_are_handled_in_order(
         fake.push_update(update)
 
     async with polling_bot(database_url, fake, clock, compiled_catalogs):
-        await fake.wait_for_call("setMessageReaction", timeout=10, count=2)
+        await fake.wait_for_call("setMessageReaction", timeout=10, count=3)
 
-    assert "The answer will come here" in "".join(m.text for m in person.messages)
-    reacted = [u["message"]["message_id"] for u in updates[1:]]
-    assert [fake.reactions_on(person.id, m) for m in reacted] == [["✍"], ["✍"]]
-    assert await stored_texts(database_url) == texts
+    reacted = [u["message"]["message_id"] for u in updates]
+    assert [fake.reactions_on(person.id, m) for m in reacted] == [["✍"], ["✍"], ["✍"]]
+    assert await stored_texts(database_url) == ["A first question", *texts]
+
+
+async def agreed_to_ask_the_team(fake: FakeBotApi, person: Person) -> None:
+    """The person asked the team once (agreeing to what happens with their messages) and is
+    back at the menu."""
+    edits = len(fake.calls("editMessageText"))
+    sent = len(fake.calls("sendMessage"))
+    fake.push_update(fake.callback_update(person.user, person.last, person.data_of("Ask the team")))
+    await fake.wait_for_call("editMessageText", timeout=10, count=edits + 1)
+    fake.push_update(fake.message_update(person.user, "A first question"))
+    await fake.wait_for_call("sendMessage", timeout=10, count=sent + 1)
+    yes = person.data_of("Yes, send it to the team")
+    fake.push_update(fake.callback_update(person.user, person.last, yes))
+    await fake.wait_for_call("editMessageText", timeout=10, count=edits + 2)
+    fake.push_update(fake.message_update(person.user, "/menu"))
+    await fake.wait_for_call("sendMessage", timeout=10, count=sent + 2)
