@@ -30,6 +30,7 @@ from storage import backup
 from storage.clock import Clock, SystemClock
 from storage.db import DbSessions, create_engine, dispose, session_factory, sqlite_path
 from storage.migrate import upgrade_to_head
+from storage.roles import Admins
 
 HOUSEKEEPING_EVERY = timedelta(hours=1)
 ESCALATION_EVERY = timedelta(minutes=1)
@@ -79,6 +80,7 @@ class App:
                 office_hours=OfficeHours.parse(settings.office_hours)
                 if settings.office_hours
                 else None,
+                admins=Admins.on_telegram(settings.admin_ids),
             ),
         )
         scheduler = Scheduler(sessions=sessions, clock=clock, tick=scheduler_tick)

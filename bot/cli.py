@@ -82,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
         "show", help="one request with all its messages", description="one request, whole"
     )
     show.add_argument("number", type=int, help="the request's number, e.g. 12 for #12")
+    export = actions.add_parser(
+        "export",
+        help="the open requests as a spreadsheet (XLSX) and as CSV, for admins",
+        description="the open requests as a spreadsheet (XLSX) and as CSV, for admins",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    export.add_argument("--out", type=Path, default=Path(), help="folder for the files")
+    export.add_argument("--language", default="de", help="the language of the headers")
     command("info", "the database, its schema version, the languages and the channels")
     qr = command("qr", "a QR code (PNG and SVG) of a deep link, for posters")
     qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
@@ -224,6 +232,15 @@ def _write_qr(payload: str, folder: Path, settings: Settings) -> int:
 async def _requests(app: App, args: argparse.Namespace) -> int:
     if args.action == "list":
         await cli_reports.list_requests(app, args.limit or None)
+        return 0
+    if args.action == "export":
+        if args.language not in app.catalogs.locales:
+            known = ", ".join(app.catalogs.locales)
+            print(f"erstkontakt: no language {args.language!r}; one of: {known}", file=sys.stderr)
+            return 2
+        files = await cli_reports.open_requests_files(app, args.language)
+        for path in cli_reports.write_files(files, args.out):
+            print(path)
         return 0
     if not await cli_reports.show_request(app, args.number):
         print(f"erstkontakt: there is no request #{args.number}", file=sys.stderr)

@@ -1,14 +1,19 @@
-"""What `erstkontakt requests` and `erstkontakt info` print: for staff and admins at a
-terminal, times in Europe/Berlin."""
+"""What `erstkontakt requests` and `erstkontakt info` print (and `requests export` writes):
+for staff and admins at a terminal, times in Europe/Berlin."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from bot.app import App
+from dialogs import request_export
+from storage.attachments import Attachment
 from storage.clock import BERLIN
 from storage.db import where
+from storage.exports import as_csv, as_xlsx
 from storage.migrate import schema_version
+from storage.roles import Role
 from storage.services.request_reports import RequestDetail, RequestReports, RequestSummary
 from storage.uow import UnitOfWork
 
@@ -40,6 +45,27 @@ async def show_request(app: App, number: int) -> bool:
         return False
     print(_whole(detail))
     return True
+
+
+async def open_requests_files(app: App, locale: str) -> list[Attachment]:
+    """The open requests as XLSX and CSV, headers in `locale`. Whoever runs the command has
+    the database in hand: an admin."""
+    async with UnitOfWork(app.sessions) as uow:
+        table = await request_export.open_requests(
+            RequestReports(uow.session),
+            role=Role.ADMIN,
+            t=app.catalogs.translator(locale),
+            now=app.clock.now(),
+        )
+    return [as_xlsx(table), as_csv(table)]
+
+
+def write_files(files: list[Attachment], folder: Path) -> list[Path]:
+    """Each file in `folder` under its own name (replacing one of that name); the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        (folder / file.name).write_bytes(file.content)
+    return [folder / file.name for file in files]
 
 
 def _heading(item: RequestSummary) -> str:

@@ -27,10 +27,10 @@ from dialogs.core import Choice, standing_action
 from dialogs.flows.ask_the_team import REQUEST_DONE, REQUEST_DONE_LABEL
 from dialogs.i18n import DEFAULT_LOCALE, N_, Catalogs, language_name
 from dialogs.office_hours import WEEKDAYS, OfficeHours
-from dialogs.roles import Action, Role, may
 from storage.attachments import Attachment
 from storage.clock import Clock
 from storage.db import DbSessions
+from storage.roles import Action, Role, may
 from storage.services import Services
 from storage.services.outbox import PERSON_QUEUES, STAFF_QUEUES, OutboxItem, staff_queue
 from storage.services.staff_topics import Recipient
@@ -76,7 +76,7 @@ class StaffMessage:
     source_ref: str
     reply_to: int | None = None
     event_key: str | None = None  # the platform's id of it, so that a redelivery is no repeat
-    role: Role = Role.STAFF  # who wrote it, as the channel found out (dialogs/roles.py)
+    role: Role = Role.STAFF  # who wrote it, as the channel found out (storage/roles.py)
 
 
 class StaffChat(Protocol):

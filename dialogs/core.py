@@ -155,6 +155,7 @@ class Outcome:
     locale: str | None = None
     in_place: bool = True
     receipt_for: str | None = None
+    file: Attachment | None = None
 
 
 def _notes(note: RichText | str | None) -> tuple[RichText, ...]:
@@ -163,10 +164,16 @@ def _notes(note: RichText | str | None) -> tuple[RichText, ...]:
     return (RichText.plain(note) if isinstance(note, str) else note,)
 
 
-def stay(note: RichText | str | None = None, *, in_place: bool = True) -> Outcome:
+def stay(
+    note: RichText | str | None = None,
+    *,
+    in_place: bool = True,
+    file: Attachment | None = None,
+) -> Outcome:
     """Keep the current step; show `note`, then the step's prompt again. `in_place=False`
-    asks channels to show it as a new message, not in place of the one pressed."""
-    return Outcome(kind="stay", notes=_notes(note), in_place=in_place)
+    asks channels to show it as a new message, not in place of the one pressed; a `file`
+    goes with it."""
+    return Outcome(kind="stay", notes=_notes(note), in_place=in_place, file=file)
 
 
 def acknowledge(note: RichText | str, *, message_ref: str | None) -> Outcome:

@@ -339,6 +339,7 @@ class Turn:
             token=state.prompt_token,
             in_place=outcome.in_place,
             columns=prompt.columns,
+            file=outcome.file,
         )
         return [self._for_reader(reply)]
 

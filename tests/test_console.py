@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot.app import App
@@ -258,3 +260,25 @@ def test_every_command_explains_itself_with_its_defaults(
 
     assert result.returncode == 0, result.stderr
     assert shown in result.stdout
+
+
+def test_admins_export_the_open_requests_as_xlsx_and_csv(tmp_path: Path) -> None:
+    run_cli(tmp_path, "/start\n7\n5\n=1+2 When is the next training?\n1\n", "chat", "--as", "dana")
+
+    exported = run_cli(tmp_path, "", "requests", "export", "--out", "exports")
+    wrong = run_cli(tmp_path, "", "requests", "export", "--language", "xx")
+
+    assert exported.returncode == 0, exported.stderr
+    xlsx, csv_file = (Path(line) for line in exported.stdout.splitlines())
+    assert xlsx.suffix == ".xlsx"
+    assert csv_file.name.startswith("requests-")
+    rows = list(
+        csv.reader(io.StringIO((tmp_path / csv_file).read_text("utf-8-sig")), delimiter=";")
+    )
+    assert rows[0][:3] == ["Anfrage", "Stand", "Eingegangen"]
+    assert rows[1][0] == "#1"
+    assert rows[1][7] == "'=1+2 When is the next training?"
+    sheet = openpyxl.load_workbook(tmp_path / xlsx).active
+    assert sheet["H2"].value == "=1+2 When is the next training?"
+    assert wrong.returncode == 2
+    assert wrong.stderr.startswith("erstkontakt: no language 'xx'; one of: ")

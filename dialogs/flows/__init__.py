@@ -3,6 +3,7 @@
 from dialogs.flow import Flow
 from dialogs.flows import (
     about,
+    admin,
     ask_the_team,
     first_contact,
     main_menu,
@@ -20,6 +21,7 @@ FLOWS: dict[str, Flow] = {
         switch_language.FLOW,
         ask_the_team.FLOW,
         privacy.FLOW,
+        admin.FLOW,
     )
 }
 

@@ -11,6 +11,7 @@ from storage.services.events import DeepLinkVisits, ProcessedEvents
 from storage.services.jobs import Jobs
 from storage.services.outbox import Outbox
 from storage.services.people import People
+from storage.services.request_reports import RequestReports
 from storage.services.staff_topics import StaffTopics
 from storage.services.tickets import Tickets
 
@@ -28,6 +29,7 @@ class Services:
     jobs: Jobs
     staff_topics: StaffTopics
     consents: Consents
+    request_reports: RequestReports
 
     @classmethod
     def bind(cls, session: DbSession) -> Services:
@@ -41,4 +43,5 @@ class Services:
             jobs=Jobs(session),
             staff_topics=StaffTopics(session),
             consents=Consents(session),
+            request_reports=RequestReports(session),
         )

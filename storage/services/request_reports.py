@@ -1,4 +1,5 @@
-"""Requests to the team as staff read them at a terminal (`erstkontakt requests`)."""
+"""Requests to the team as staff read them: at a terminal (`erstkontakt requests`), and as a
+spreadsheet for admins."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import Select, func, select
 
 from storage.db import DbSession
 from storage.models import ChannelIdentity, Person, Ticket, TicketMessage
+from storage.roles import Action, Role, require
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ class RequestReports:
         query = self._summaries().order_by(Ticket.id.desc())
         rows = await self._session.execute(query if limit is None else query.limit(limit))
         return [RequestSummary(*row) for row in rows.tuples()]
+
+    async def open_requests(self, *, role: Role) -> list[RequestSummary]:
+        """Every request not closed, oldest first; only for those who may export."""
+        require(role, Action.EXPORT)
+        query = self._summaries().where(Ticket.status != "closed").order_by(Ticket.id)
+        return [RequestSummary(*row) for row in (await self._session.execute(query)).tuples()]
 
     async def request(self, ticket_id: int) -> RequestDetail | None:
         """One request with every message, oldest first; None when there is no such one."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import Settings
 from dialogs.flows import FLOWS
 from tests.chat import Chat
+
+ADMINS = tuple(range(900_000, 900_100))  # Telegram ids of admins, one per walk at most
 
 # How to reach each step by presses, starting from a new person. A new flow or step must
 # be added here, or test_every_step_of_every_flow_is_covered fails.
@@ -18,7 +21,20 @@ PATHS: dict[tuple[str, str], list[str]] = {
     ("ask_the_team", "write"): ["lang:en", "menu:ask"],
     ("ask_the_team", "confirm"): ["lang:en", "say:hallo"],
     ("privacy", "page"): ["lang:en", "menu:privacy"],
+    ("admin", "menu"): ["lang:en", "say:/admin"],  # walked by an admin
 }
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, admin_ids=ADMINS)  # type: ignore[call-arg]
+
+
+def walker(chat: Chat, position: tuple[str, str], admin: int = ADMINS[0]) -> Chat:
+    """The chat that walks to `position`: an admin's for the admin menu."""
+    if position[0] != "admin":
+        return chat
+    return Chat(chat.engine, name=str(admin), channel="telegram", hint=chat.who.locale_hint)
 
 
 def test_every_step_of_every_flow_is_covered() -> None:
@@ -26,7 +42,8 @@ def test_every_step_of_every_flow_is_covered() -> None:
     assert set(PATHS) == every_step
 
 
-async def walk(chat: Chat, position: tuple[str, str]) -> None:
+async def walk(chat: Chat, position: tuple[str, str]) -> Chat:
+    chat = walker(chat, position)
     await chat.send("/start")
     for step in PATHS[position]:
         if step.startswith("say:"):
@@ -34,6 +51,7 @@ async def walk(chat: Chat, position: tuple[str, str]) -> None:
         else:
             await chat.choose(step)
     assert await chat.position() == position
+    return chat
 
 
 @pytest.mark.parametrize("position", list(PATHS), ids="/".join)
@@ -41,7 +59,7 @@ async def test_cancel_from_every_step_returns_to_the_menu(
     chat: Chat,
     position: tuple[str, str],
 ) -> None:
-    await walk(chat, position)
+    chat = await walk(chat, position)
 
     await chat.send("/cancel")
 
@@ -52,7 +70,7 @@ async def test_cancel_from_every_step_returns_to_the_menu(
 
 @pytest.mark.parametrize("position", list(PATHS), ids="/".join)
 async def test_help_from_every_step_keeps_the_step(chat: Chat, position: tuple[str, str]) -> None:
-    await walk(chat, position)
+    chat = await walk(chat, position)
 
     await chat.send("/help")
 
@@ -62,7 +80,7 @@ async def test_help_from_every_step_keeps_the_step(chat: Chat, position: tuple[s
 
 @pytest.mark.parametrize("position", list(PATHS), ids="/".join)
 async def test_menu_from_every_step_opens_the_menu(chat: Chat, position: tuple[str, str]) -> None:
-    await walk(chat, position)
+    chat = await walk(chat, position)
 
     await chat.send("/menu")
 

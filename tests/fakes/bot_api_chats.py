@@ -222,6 +222,7 @@ class ChatMethods(World):
         scope = p.get("scope", {"type": "default"})
         if "chat_id" in scope:
             self.chat(scope["chat_id"])
+            return f"{scope['type']}:{scope['chat_id']}", language
         return scope["type"], language
 
     def _check_topic_name(self, name: str) -> None:

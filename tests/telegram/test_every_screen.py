@@ -10,17 +10,19 @@ from bot.channels.telegram.render import TEXT_LIMIT, render, utf16_len
 from dialogs.core import Reply
 from dialogs.language_guess import NEVER_SWITCH_FROM
 from tests.chat import Chat
-from tests.dialogs.test_commands import PATHS
+from tests.dialogs.test_commands import ADMINS, PATHS, settings, walker  # noqa: F401 - a fixture
 from tests.telegram.test_render import visible
 
 
 async def screens(app: App, locale: str, who: str) -> dict[tuple[str, str], Reply]:
     """The prompt of every step reachable in `locale`, reached by presses and text."""
     shown = {}
+    admin = ADMINS[app.catalogs.locales.index(locale) + (who == "reader") * 50]
     for position, path in PATHS.items():
         if position == ("switch_language", "offer") and locale in NEVER_SWITCH_FROM:
             continue
-        chat = Chat(app.dialogs, name=f"{who}-{locale}-{'-'.join(position)}", hint=locale)
+        name = f"{who}-{locale}-{'-'.join(position)}"
+        chat = walker(Chat(app.dialogs, name=name, hint=locale), position, admin)
         await chat.send("/start")
         for step in path:
             if step.startswith("lang:"):

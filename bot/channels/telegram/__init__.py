@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +34,7 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeChat,
     CallbackQuery,
     ChatMemberUpdated,
     Message,
@@ -61,10 +63,12 @@ from bot.channels.telegram.webhook import NotAnUpdate, webhook_app
 from bot.config import Settings
 from bot.logging import failure
 from bot.workers import Workers
+from dialogs.commands import CommandInfo, commands_for
 from dialogs.core import Incoming, MessageEdited, PersonRef, Reply
 from dialogs.engine import DialogEngine
-from dialogs.i18n import DEFAULT_LOCALE, N_
+from dialogs.i18n import DEFAULT_LOCALE, Translator
 from dialogs.locks import KeyedLocks
+from storage.roles import Role
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +77,6 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 # which costs the sender a one-second TCP retry).
 LISTEN_BACKLOG = 1024
 START_ATTEMPTS = 2  # at start, a Bot API out of reach is reported, not waited for
-COMMANDS = (
-    ("start", N_("Start")),
-    ("menu", N_("Main menu")),
-    ("language", N_("Change the language")),
-    ("cancel", N_("Stop what you are doing")),
-    ("help", N_("Help")),
-)
 DEFAULT_COMMANDS = ("start", "language", "help")
 # "Noted": a receipt that reads the same everywhere (a thumbs-up is rude in some of the
 # regions our people come from). One of the reactions Telegram allows bots.
@@ -88,6 +85,10 @@ RECEIPT_EMOJI = "✍"
 
 class CannotStart(Exception):
     """Telegram cannot be used as configured; the message says why in one line."""
+
+
+def _menu(commands: Iterable[CommandInfo], t: Translator) -> list[BotCommand]:
+    return [BotCommand(command=c.name, description=t.gettext(c.menu)) for c in commands]
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -225,20 +226,35 @@ class TelegramChannel:
         log.info("webhook listening host=%s port=%s", settings.webhook_host, settings.webhook_port)
 
     async def _register_commands(self) -> None:
+        """The command menus: German for anyone, each language's own, and for each admin
+        the same with the admin commands (in their chat only)."""
         catalogs = self.engine.catalogs
         german = catalogs.translator(DEFAULT_LOCALE)
-        default = [
-            BotCommand(command=name, description=german.gettext(text))
-            for name, text in COMMANDS
-            if name in DEFAULT_COMMANDS
-        ]
-        await self.delivery.call(SetMyCommands(commands=default))
-        for locale in catalogs.locales:
-            if not re.fullmatch(r"[a-z]{2}", locale):
-                continue  # Telegram takes only two-letter ISO 639-1 codes here
+        default = [c for c in commands_for(Role.PERSON) if c.name in DEFAULT_COMMANDS]
+        await self.delivery.call(SetMyCommands(commands=_menu(default, german)))
+        # Telegram takes only two-letter ISO 639-1 codes here.
+        locales = [locale for locale in catalogs.locales if re.fullmatch(r"[a-z]{2}", locale)]
+        for locale in locales:
             t = catalogs.translator(locale)
-            commands = [BotCommand(command=n, description=t.gettext(d)) for n, d in COMMANDS]
-            await self.delivery.call(SetMyCommands(commands=commands, language_code=locale))
+            person = _menu(commands_for(Role.PERSON), t)
+            await self.delivery.call(SetMyCommands(commands=person, language_code=locale))
+        admin = commands_for(Role.ADMIN)
+        for admin_id in self.settings.admin_ids:
+            scope = BotCommandScopeChat(chat_id=admin_id)
+            menus = [SetMyCommands(commands=_menu(admin, german), scope=scope)]
+            menus += [
+                SetMyCommands(
+                    commands=_menu(admin, catalogs.translator(locale)),
+                    scope=scope,
+                    language_code=locale,
+                )
+                for locale in locales
+            ]
+            try:
+                for menu in menus:
+                    await self.delivery.call(menu)
+            except (TelegramBadRequest, Unreachable):  # Telegram knows no chat with them yet
+                log.warning("admin commands not in the menu: admin %s must start the bot", admin_id)
 
     # ------------------------------------------------------------ updates
 

@@ -29,7 +29,7 @@ from bot.workers import Workers
 from dialogs.core import MediaReceived
 from dialogs.engine import DialogEngine
 from dialogs.i18n import DEFAULT_LOCALE
-from dialogs.roles import Action, Role, may
+from storage.roles import Action, Role, may
 
 log = logging.getLogger(__name__)
 

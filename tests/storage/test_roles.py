@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.roles import MAY, Action, Role, may
+from storage.roles import MAY, Action, Role, may
 
 
 def test_every_action_says_who_may_do_it() -> None:
@@ -20,7 +20,14 @@ def test_staff_and_admins_work_on_requests_people_do_not(action: Action) -> None
 
 @pytest.mark.parametrize(
     "action",
-    [Action.CHAT_ID, Action.PUBLISH_SLOTS, Action.PUBLISH_EVENTS, Action.EXPORT, Action.BROADCAST],
+    [
+        Action.CHAT_ID,
+        Action.PUBLISH_SLOTS,
+        Action.PUBLISH_EVENTS,
+        Action.EXPORT,
+        Action.BROADCAST,
+        Action.ADMIN_MENU,
+    ],
 )
 def test_only_admins_set_up_publish_export_and_broadcast(action: Action) -> None:
     assert may(Role.ADMIN, action)

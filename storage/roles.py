@@ -1,4 +1,5 @@
-"""Who may do what, in one place: every service that does one of these asks `may` first.
+"""Who may do what, in one place: every service that does one of these asks `may` (or
+`require`) first, whatever the caller showed or hid.
 
 - a person: anyone writing to the bot;
 - staff: a member of the staff chat (the channel checks membership and remembers it a while);
@@ -7,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -27,6 +30,7 @@ class Action(StrEnum):
     PUBLISH_EVENTS = "publish_events"
     EXPORT = "export"
     BROADCAST = "broadcast"
+    ADMIN_MENU = "admin_menu"  # see the admin menu and its commands
 
 
 _STAFF = frozenset({Role.STAFF, Role.ADMIN})
@@ -43,8 +47,34 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.PUBLISH_EVENTS: _ADMIN,
     Action.EXPORT: _ADMIN,
     Action.BROADCAST: _ADMIN,
+    Action.ADMIN_MENU: _ADMIN,
 }
 
 
 def may(role: Role, action: Action) -> bool:
     return role in MAY[action]
+
+
+class NotAllowed(PermissionError):
+    """The role may not do the action; nothing was done."""
+
+
+def require(role: Role, action: Action) -> None:
+    """Raise `NotAllowed` unless `role` may do `action`."""
+    if not may(role, action):
+        raise NotAllowed(f"{role} may not {action}")
+
+
+@dataclass(frozen=True)
+class Admins:
+    """The admins' identities, as (channel, id on it): Telegram user ids from ADMIN_IDS."""
+
+    identities: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def on_telegram(cls, user_ids: Iterable[int]) -> Admins:
+        return cls(frozenset(("telegram", str(user_id)) for user_id in user_ids))
+
+    def role_of(self, channel: str, external_id: str) -> Role:
+        """An admin's role, or a person's: staff are known only in the staff chat."""
+        return Role.ADMIN if (channel, external_id) in self.identities else Role.PERSON
