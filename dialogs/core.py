@@ -141,6 +141,8 @@ class Prompt:
     text: RichText
     choices: tuple[Choice, ...] = ()
     columns: int = 1
+    # For a phone number: (a line, a button label) for channels that can offer to share it.
+    contact_request: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -234,3 +236,4 @@ class Reply:
     columns: int = 1
     receipt_for: str | None = None
     file: Attachment | None = None
+    contact_request: tuple[str, str] | None = None

@@ -311,6 +311,8 @@ class Turn:
             case "receipt":  # nothing changes, the prompt on screen stays valid
                 body = _joined(outcome.notes)
                 return [self._for_reader(Reply(text=body, receipt_for=outcome.receipt_for))]
+            case "stay":
+                state.answers.update(outcome.answers)
             case "go":
                 state.answers.update(outcome.answers)
                 state.step = str(outcome.step)
@@ -340,6 +342,7 @@ class Turn:
             in_place=outcome.in_place,
             columns=prompt.columns,
             file=outcome.file,
+            contact_request=prompt.contact_request,
         )
         return [self._for_reader(reply)]
 

@@ -48,7 +48,7 @@ from bot.channels.telegram.delivery import Delivery, Unreachable
 from bot.channels.telegram.groups import GroupChats
 from bot.channels.telegram.pace import Pace
 from bot.channels.telegram.polling import Polling
-from bot.channels.telegram.render import OutgoingMessage, document, render
+from bot.channels.telegram.render import OutgoingMessage, contact_request, document, render
 from bot.channels.telegram.session import JsonBodySession
 from bot.channels.telegram.staff import TelegramPeople
 from bot.channels.telegram.updates import (
@@ -340,6 +340,9 @@ class TelegramChannel:
         for reply in shown:
             if reply.file is not None:
                 await self.delivery.call(document(chat_id, reply.file), chat_id=chat_id)
+            if reply.contact_request is not None:
+                call = contact_request(chat_id, reply.contact_request)
+                await self.delivery.call(call, chat_id=chat_id)
 
     async def _edit(self, pressed: Message, message: OutgoingMessage) -> bool:
         """Show the next step in the message that was pressed; False if it cannot be edited."""

@@ -105,6 +105,18 @@ def private_messages(chat_id: int, reply: Reply) -> list[PlainCall | SendDocumen
     return sent
 
 
+def contact_request(chat_id: int, request: tuple[str, str]) -> PlainCall:
+    """A message whose one button shares the person's phone number (Telegram asks them
+    first); the keyboard goes away once used."""
+    line, label = request
+    keyboard = {
+        "keyboard": [[{"text": label, "request_contact": True}]],
+        "resize_keyboard": True,
+        "one_time_keyboard": True,
+    }
+    return PlainCall(SendMessage, {"chat_id": chat_id, "text": line, "reply_markup": keyboard})
+
+
 def document(chat_id: int, file: Attachment, *, thread_id: int | None = None) -> SendDocument:
     """A file as Telegram shows it: a document with its name (in a topic, if given)."""
     return SendDocument(
