@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from dialogs import forms
 from dialogs.content import PROJECT_NAME
 from dialogs.context import Ctx
 from dialogs.core import Command, Outcome, stay, switch
@@ -69,6 +70,8 @@ def handle(command: Command, ctx: Ctx) -> Outcome:
         case "start":
             if ctx.person.person_locale is None:
                 return switch("first_contact", start_args=command.args)
+            if not command.args and forms.in_progress(ctx):
+                return stay(t.gettext("Welcome back! We go on where you stopped."))
             link = parse_payload(command.args)
             name = ctx.person.first_name
             welcome = (

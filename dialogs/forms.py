@@ -14,7 +14,8 @@ Lists are buttons, a page at a time when long, several at once (with "Done") whe
 field allows it. E-mail addresses are checked with email-validator (syntax only: there is
 no network), phone numbers with phonenumbers (German numbers without +49 too, stored as
 E.164). A form left halfway stays where it was: a person who comes back later, even days
-later, is told that it goes on where they stopped. `/cancel` drops what was not confirmed.
+later, is told that it goes on where they stopped (also when they come back with /start).
+`/cancel` drops what was not confirmed.
 Where the form keeps its state: `answers["form"]`, in the conversation.
 """
 
@@ -389,10 +390,15 @@ def _shown(each: Field, value: Any, ctx: Ctx) -> str:
 # ------------------------------------------------------------ where the form stands
 
 
-def _state(ctx: Ctx) -> dict[str, Any]:
+def in_progress(ctx: Ctx) -> bool:
+    """Whether the person is in the middle of a form (its answers are the flow's own)."""
     stored = ctx.answers.get(KEY)
-    if isinstance(stored, dict) and "at" in stored:
-        return stored
+    return isinstance(stored, dict) and "at" in stored
+
+
+def _state(ctx: Ctx) -> dict[str, Any]:
+    if in_progress(ctx):
+        return ctx.answers[KEY]
     return {"values": {}, "at": 0, "last": ctx.clock.now().isoformat()}
 
 

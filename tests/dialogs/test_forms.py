@@ -205,3 +205,14 @@ async def test_in_arabic_the_reason_is_arabic_and_right_to_left(app: App) -> Non
     assert chat.last.rtl
     await chat.send("amal@example.org")
     assert "Skip" not in chat.labels
+
+
+async def test_start_in_the_middle_of_a_form_goes_on_with_it(app: App, form_chat: Chat) -> None:
+    await form_chat.send("Olena")
+
+    await form_chat.send("/start")
+
+    welcome = app.catalogs.translator("de").gettext("Welcome back! We go on where you stopped.")
+    assert form_chat.text.startswith(welcome)
+    assert await form_chat.position() == ("test_form", "ask")
+    assert "Your e-mail address?" in form_chat.text
