@@ -116,7 +116,7 @@ def form_flow(form: Form) -> Flow:
                 return await form.on_confirm(dict(state["values"]), ctx)
             case Chosen("fix", name) if name in form.fields_by_name:
                 at = [f.name for f in form.fields].index(name)
-                return _go_ask(state, ctx, at=at, fixing=True)
+                return _go_ask(form, state, at=at, fixing=True)
             case _:
                 return _welcomed_back(stay(), ctx)
 
@@ -197,19 +197,19 @@ async def _answer(form: Form, state: dict[str, Any], event: Incoming, ctx: Ctx) 
     current = form.fields[state["at"]]
     match event:
         case Chosen("form", "back") if state["at"] > 0:
-            return _go_ask(state, ctx, at=state["at"] - 1)
+            return _go_ask(form, state, at=state["at"] - 1)
         case Chosen("form", "skip") if current.optional:
-            return _store(form, state, ctx, None)
+            return _store(form, state, None)
         case Chosen("page", page) if page.isdigit():
             return _again(state, page=int(page))
         case Chosen("opt", index) if current.kind == "choice" and _valid_index(current, index):
-            return _store(form, state, ctx, current.options[int(index)].value)
+            return _store(form, state, current.options[int(index)].value)
         case Chosen("opt", index) if current.kind == "choices" and _valid_index(current, index):
             return _again(state, picked=_toggled(state, current.options[int(index)].value))
         case Chosen("form", "done") if current.kind == "choices":
             if not state.get("picked") and not current.optional:
                 return stay(ctx.t.gettext("Please choose at least one."))
-            return _store(form, state, ctx, list(state.get("picked", [])))
+            return _store(form, state, list(state.get("picked", [])))
         case ContactShared(phone) if current.kind == "phone":
             return _parsed(form, state, ctx, _phone(_as_international(phone), ctx))
         case Text(text) if current.kind in ("choice", "choices"):
@@ -223,21 +223,24 @@ async def _answer(form: Form, state: dict[str, Any], event: Incoming, ctx: Ctx) 
 def _parsed(form: Form, state: dict[str, Any], ctx: Ctx, parsed: Any) -> Outcome:
     if isinstance(parsed, Invalid):
         return stay(parsed.reason)
-    return _store(form, state, ctx, parsed)
+    return _store(form, state, parsed)
 
 
-def _store(form: Form, state: dict[str, Any], ctx: Ctx, value: Any) -> Outcome:
+def _store(form: Form, state: dict[str, Any], value: Any) -> Outcome:
     """Keep the answer; then the next field, or the summary when all are answered (or this
     was a correction)."""
     values = {**state["values"], form.fields[state["at"]].name: value}
     after = state["at"] + 1
     if state.get("fixing") or after == len(form.fields):
-        return go(Step.SUMMARY, **{KEY: _fresh(state, ctx, values=values, at=state["at"])})
-    return go(Step.ASK, **{KEY: _fresh(state, ctx, values=values, at=after)})
+        return go(Step.SUMMARY, **{KEY: _fresh(state, values=values, at=state["at"])})
+    return go(Step.ASK, **{KEY: _fresh(state, values=values, at=after)})
 
 
-def _go_ask(state: dict[str, Any], ctx: Ctx, *, at: int, fixing: bool = False) -> Outcome:
-    return go(Step.ASK, **{KEY: _fresh(state, ctx, at=at, fixing=fixing)})
+def _go_ask(form: Form, state: dict[str, Any], *, at: int, fixing: bool = False) -> Outcome:
+    """Ask the field `at` again: a list of several starts with what was ticked before."""
+    earlier = state["values"].get(form.fields[at].name)
+    picked = earlier if isinstance(earlier, list) else []
+    return go(Step.ASK, **{KEY: _fresh(state, at=at, fixing=fixing, picked=picked)})
 
 
 def _again(state: dict[str, Any], **changes: Any) -> Outcome:
@@ -245,7 +248,7 @@ def _again(state: dict[str, Any], **changes: Any) -> Outcome:
     return go(Step.ASK, **{KEY: {**state, **changes}})
 
 
-def _fresh(state: dict[str, Any], ctx: Ctx, **changes: Any) -> dict[str, Any]:
+def _fresh(state: dict[str, Any], **changes: Any) -> dict[str, Any]:
     """The state for another question: no page, filter or ticks carried over."""
     kept = {"values": state["values"], "at": state["at"], "last": state["last"]}
     return {**kept, "fixing": False, **changes}

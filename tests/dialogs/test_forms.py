@@ -72,6 +72,10 @@ async def test_the_summary_shows_every_answer_and_corrects_one(form_chat: Chat) 
     assert "Phone: —" in lines
     assert "Topics: School" in lines
     assert "Town: Bautzen" in lines
+    await form_chat.choose("fix:topics")
+    assert form_chat.labels[:3] == ["Work", "✓ School", "Housing"]
+    await form_chat.choose("opt:0")
+    await form_chat.choose("form:done")
     await form_chat.choose("fix:email")
     await form_chat.send("neu@example.org")
 
@@ -84,7 +88,7 @@ async def test_the_summary_shows_every_answer_and_corrects_one(form_chat: Chat) 
             "email": "neu@example.org",
             "phone": None,
             "contact_by": "email",
-            "topics": ["school"],
+            "topics": ["school", "work"],
             "town": "bautzen",
         }
     ]
