@@ -1,4 +1,4 @@
-"""`erstkontakt run | chat | migrate | requests | qr | info | backup | restore`: loads the
+"""`erstkontakt run | chat | migrate | requests | slots | qr | info | backup | restore`: loads the
 settings, builds the App, serves.
 
 aiogram is imported only where Telegram is used, so the console chat starts fast.
@@ -17,7 +17,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot import cli_reports
+from bot import cli_reports, cli_slots
 from bot.app import App
 from bot.config import Settings, SettingsError, load_settings
 from bot.logging import configure_logging
@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", type=Path, default=Path(), help="folder for the files")
     export.add_argument("--language", default="de", help="the language of the headers")
+    cli_slots.add_commands(commands)
     command("info", "the database, its schema version, the languages and the channels")
     qr = command("qr", "a QR code (PNG and SVG) of a deep link, for posters")
     qr.add_argument("payload", help="the deep link, e.g. about-07--poster_bautzen")
@@ -124,6 +125,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "requests":
             return await _requests(app, args)
+        if args.command == "slots":
+            return await cli_slots.run(app, args)
         if args.command == "run" and settings.telegram_bot_token:
             from bot.channels.telegram import CannotStart, TelegramChannel
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0011"  # the newest migration's revision
+HEAD = "0012"  # the newest migration's revision
 
 
 def alembic_config() -> Config:

@@ -1,6 +1,7 @@
 """Every model, imported so that `Base.metadata` knows all tables."""
 
 from storage.models.base import Base
+from storage.models.bookings import Booking, Slot
 from storage.models.consents import Consent
 from storage.models.conversations import Conversation
 from storage.models.events import DeepLinkVisit, ProcessedEvent
@@ -11,6 +12,7 @@ from storage.models.tickets import Ticket, TicketMessage
 
 __all__ = [
     "Base",
+    "Booking",
     "ChannelIdentity",
     "Consent",
     "Conversation",
@@ -19,6 +21,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "ProcessedEvent",
+    "Slot",
     "StaffChatMove",
     "StaffMessageLink",
     "StaffTopic",
