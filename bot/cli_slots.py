@@ -90,9 +90,13 @@ async def _import(slots: Slots, path: Path, now: datetime) -> int:
     if report.problems:
         for problem in report.problems:
             print(f"{path.name}, line {problem.line}: {problem.reason}", file=sys.stderr)
-        return _refused(f"nothing imported: {len(report.problems)} bad lines")
-    print(f"{report.imported} slots imported")
+        return _refused(f"nothing imported: {_count(len(report.problems), 'bad line')}")
+    print(f"{_count(report.imported, 'slot')} imported")
     return 0
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
 
 
 def _refused(message: str) -> int:
