@@ -71,7 +71,7 @@ def handle(command: Command, ctx: Ctx) -> Outcome:
             if ctx.person.person_locale is None:
                 return switch("first_contact", start_args=command.args)
             if not command.args and forms.in_progress(ctx):
-                return stay(t.gettext("Welcome back! We go on where you stopped."))
+                return forms.resumed(ctx)
             link = parse_payload(command.args)
             name = ctx.person.first_name
             welcome = (

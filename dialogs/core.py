@@ -67,9 +67,13 @@ class Chosen:
 
 @dataclass(frozen=True)
 class ContactShared:
-    """A phone number shared through the platform's contact button."""
+    """A phone number shared through the platform's contact button; `own` when it is the
+    sender's own (a contact card of someone else is not)."""
+
+    __match_args__ = ("phone_number",)
 
     phone_number: str
+    own: bool = True
 
 
 MediaKind = Literal[

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
+from dialogs import free_text
 from dialogs.context import Ctx
 from dialogs.core import (
     Choice,
@@ -116,7 +117,10 @@ def form_flow(form: Form) -> Flow:
                 return await form.on_confirm(dict(state["values"]), ctx)
             case Chosen("fix", name) if name in form.fields_by_name:
                 at = [f.name for f in form.fields].index(name)
-                return _go_ask(form, state, at=at, fixing=True)
+                return _welcomed_back(_go_ask(form, state, at=at, fixing=True), ctx)
+            case Text():  # kept here, not taken for a request to the team: the form stays
+                hint = free_text.choice_hint(ctx, count=0, numbered=False)
+                return _welcomed_back(stay(hint), ctx)
             case _:
                 return _welcomed_back(stay(), ctx)
 
@@ -124,8 +128,14 @@ def form_flow(form: Form) -> Flow:
         name=form.name,
         start=Step.ASK,
         steps={Step.ASK: (ask, on_ask), Step.SUMMARY: (summary, on_summary)},
-        takes_text=frozenset({Step.ASK}),
+        takes_text=frozenset({Step.ASK, Step.SUMMARY}),
     )
+
+
+def resumed(ctx: Ctx) -> Outcome:
+    """The form where the person stopped, saying so (for /start in the middle of one)."""
+    back = stay(ctx.t.gettext("Welcome back! We go on where you stopped."))
+    return replace(_welcomed_back(back, ctx), notes=back.notes)
 
 
 # ------------------------------------------------------------ asking
@@ -210,7 +220,7 @@ async def _answer(form: Form, state: dict[str, Any], event: Incoming, ctx: Ctx) 
             if not state.get("picked") and not current.optional:
                 return stay(ctx.t.gettext("Please choose at least one."))
             return _store(form, state, list(state.get("picked", [])))
-        case ContactShared(phone) if current.kind == "phone":
+        case ContactShared(phone, own=True) if current.kind == "phone":
             return _parsed(form, state, ctx, _phone(_as_international(phone), ctx))
         case Text(text) if current.kind in ("choice", "choices"):
             return _narrowed(current, state, text, ctx)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dialogs.i18n import N_, Translator, language_name
+from storage.clock import BERLIN
 from storage.exports import Column, Table
 from storage.roles import Role
 from storage.services.request_reports import RequestReports, RequestSummary
@@ -29,7 +30,7 @@ async def open_requests(
     """The requests not yet closed, oldest first; `NotAllowed` unless `role` may export."""
     summaries = await reports.open_requests(role=role)
     return Table(
-        name=f"requests-{now:%Y-%m-%d}",
+        name=f"requests-{now.astimezone(BERLIN):%Y-%m-%d}",
         columns=tuple(Column(t.gettext(title), width) for title, width in COLUMNS),
         rows=[_row(summary, t) for summary in summaries],
     )

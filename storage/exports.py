@@ -51,7 +51,8 @@ class Table:
 def as_csv(table: Table) -> Attachment:
     """The table as CSV for Excel: UTF-8 with BOM, `;`, times in Europe/Berlin."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet set to another separator cannot split one open.
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([_safe_text(column.title) for column in table.columns])
     writer.writerows([_csv_cell(cell) for cell in row] for row in table.rows)
     return Attachment(f"{table.name}.csv", CSV_TYPE, buffer.getvalue().encode("utf-8-sig"))

@@ -7,7 +7,7 @@ in the file (calendars need it to place the time right)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from storage.attachments import Attachment
 from storage.clock import BERLIN
@@ -53,9 +53,9 @@ def _calendar(meeting: Meeting, *, now: datetime, method: str) -> Attachment:
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", now)
-    start = meeting.starts_at.astimezone(BERLIN)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=meeting.minutes))
+    end = meeting.starts_at.astimezone(UTC) + timedelta(minutes=meeting.minutes)  # not wall time
+    event.add("dtstart", meeting.starts_at.astimezone(BERLIN))
+    event.add("dtend", end.astimezone(BERLIN))
     event.add("summary", meeting.summary)
     event.add("description", meeting.description)
     if meeting.location:

@@ -31,6 +31,7 @@ class Action(StrEnum):
     EXPORT = "export"
     BROADCAST = "broadcast"
     ADMIN_MENU = "admin_menu"  # see the admin menu and its commands
+    CANCEL_BOOKING = "cancel_booking"  # anyone's, with a reason
 
 
 _STAFF = frozenset({Role.STAFF, Role.ADMIN})
@@ -48,6 +49,7 @@ MAY: dict[Action, frozenset[Role]] = {
     Action.EXPORT: _ADMIN,
     Action.BROADCAST: _ADMIN,
     Action.ADMIN_MENU: _ADMIN,
+    Action.CANCEL_BOOKING: _STAFF,
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,13 @@ def read_slots(path: Path) -> list[tuple[int, NewSlot | str]]:
 
 
 def parse_start(text: str) -> datetime:
-    """A time as staff write it, in Europe/Berlin."""
-    return datetime.strptime(text.strip(), TIME_FORMAT).replace(tzinfo=BERLIN)
+    """A time as staff write it, in Europe/Berlin, as UTC; a time the clocks skip when
+    summer time begins is refused."""
+    written = datetime.strptime(text.strip(), TIME_FORMAT).replace(tzinfo=BERLIN)
+    moment = written.astimezone(UTC)
+    if moment.astimezone(BERLIN).replace(tzinfo=None) != written.replace(tzinfo=None):
+        raise ValueError(f"{text}: no such time in Europe/Berlin (the clocks skip it)")
+    return moment
 
 
 def _csv_entries(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -69,7 +74,9 @@ def _slot(entry: Any) -> NewSlot | str:
     values = {key: str(entry.get(key) or "").strip() for key in COLUMNS}
     try:
         start = parse_start(values["start"])
-    except ValueError:
+    except ValueError as error:
+        if "no such time" in str(error):
+            return str(error)
         return f"start {values['start']!r}: expected a time like 2026-12-10 10:00"
     if not values["minutes"].isdigit():
         return f"minutes {values['minutes']!r}: expected a number"

@@ -9,7 +9,7 @@ Publishing, removing and importing slots are admin actions, checked here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -81,6 +81,7 @@ class Slots:
     async def publish(self, slot: NewSlot, *, role: Role, now: datetime) -> int | BadSlot:
         """Publish one slot; its id, or why not (nothing stored)."""
         require(role, Action.PUBLISH_SLOTS)
+        slot = replace(slot, staff_name=slot.staff_name.strip())
         problem = self._problem(slot, now) or await self._clash(slot, [])
         if problem is not None:
             return BadSlot(problem)
@@ -97,6 +98,7 @@ class Slots:
             if isinstance(row, str):
                 report.problems.append(BadSlot(row, line))
                 continue
+            row = replace(row, staff_name=row.staff_name.strip())
             problem = self._problem(row, now) or await self._clash(row, accepted)
             if problem is not None:
                 report.problems.append(BadSlot(problem, line))
@@ -111,6 +113,9 @@ class Slots:
     async def remove(self, slot_id: int, *, role: Role, now: datetime) -> bool:
         """Take a slot back that nobody has booked; False when it is booked or unknown."""
         require(role, Action.PUBLISH_SLOTS)
+        await self._session.execute(  # a booking of it waits, or waited, for this
+            select(Slot.id).where(Slot.id == slot_id).with_for_update()
+        )
         booked = select(Booking.id).where(Booking.slot_id == slot_id, Booking.status == "booked")
         result = await self._session.execute(
             update(Slot)
@@ -223,12 +228,26 @@ class Bookings:
         is booked (also by someone confirming at the same moment), removed, too soon or
         unknown, or its team member is full that day."""
         found = await self._session.execute(
-            select(Slot.staff_name, Slot.starts_at).where(
-                Slot.id == slot_id, Slot.removed_at.is_(None)
-            )
+            select(Slot.staff_name, Slot.starts_at).where(Slot.id == slot_id)
         )
         slot = found.first()
-        if slot is None or slot.starts_at < now + self._rules.notice:
+        if slot is None:
+            raise SlotTaken(slot_id)
+        # On PostgreSQL, the team member's slots of that day are locked: a removal of this
+        # slot and the bookings that count against the day's cap wait for one another.
+        # (SQLite's single writer does this already.)
+        day = slot.starts_at.astimezone(BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
+        await self._session.execute(
+            select(Slot.id)
+            .where(
+                Slot.staff_name == slot.staff_name,
+                Slot.starts_at >= day,
+                Slot.starts_at < day + timedelta(days=1),
+            )
+            .with_for_update()
+        )
+        current = await self._session.execute(select(Slot.removed_at).where(Slot.id == slot_id))
+        if current.scalar_one() is not None or slot.starts_at < now + self._rules.notice:
             raise SlotTaken(slot_id)
         slots = Slots(self._session, self._rules)
         full = await slots.full_days(start=slot.starts_at, end=slot.starts_at)
@@ -254,11 +273,16 @@ class Bookings:
         except IntegrityError as error:  # the unique index: someone else has it
             raise SlotTaken(slot_id) from error
 
-    async def cancel(self, booking_id: int, *, person_id: int | None, now: datetime) -> bool:
-        """Cancel a live booking (the person's own, when `person_id` is given); its slot is
-        free again at once. False when there is no such live booking."""
+    async def cancel(
+        self, booking_id: int, *, person_id: int | None, now: datetime, role: Role = Role.PERSON
+    ) -> bool:
+        """Cancel a live booking: the person's own (`person_id`), or as staff anyone's
+        (`person_id` None); its slot is free again at once. False when there is no such
+        live booking."""
         query = update(Booking).where(Booking.id == booking_id, Booking.status == "booked")
-        if person_id is not None:
+        if person_id is None:
+            require(role, Action.CANCEL_BOOKING)
+        else:
             query = query.where(Booking.person_id == person_id)
         result = await self._session.execute(
             query.values(

@@ -220,3 +220,29 @@ async def test_start_in_the_middle_of_a_form_goes_on_with_it(app: App, form_chat
     assert form_chat.text.startswith(welcome)
     assert await form_chat.position() == ("test_form", "ask")
     assert "Your e-mail address?" in form_chat.text
+
+
+async def test_text_typed_at_the_summary_keeps_the_form(app: App, form_chat: Chat) -> None:
+    await fill_to_the_summary(form_chat)
+
+    await form_chat.send("passt so")
+
+    assert await form_chat.position() == ("test_form", "summary")
+    hint = app.catalogs.translator("de").gettext("Please choose one of the options below.")
+    assert form_chat.text.startswith(hint)
+    await form_chat.choose("form:confirm")
+    assert CONFIRMED[0]["name"] == "Olena"
+
+
+async def test_after_start_resumed_a_form_the_next_answer_is_no_welcome_again(
+    app: App, form_chat: Chat, clock: ManualClock
+) -> None:
+    await form_chat.send("Olena")
+    clock.advance(days=2)
+    await form_chat.send("/start")
+
+    await form_chat.send("olena@example.org")
+
+    welcome = app.catalogs.translator("de").gettext("Welcome back! We go on where you stopped.")
+    assert not form_chat.text.startswith(welcome)
+    assert "Your phone number?" in form_chat.text

@@ -16,6 +16,7 @@ from bot.config import Settings
 from storage.models import Person
 from storage.roles import NotAllowed, Role
 from storage.services.bookings import BadSlot, BookingRules, Bookings, NewSlot, Slots, SlotTaken
+from storage.slot_files import parse_start
 from storage.uow import UnitOfWork
 from tests.fakes.clock import ManualClock
 from tests.instances import Instance
@@ -192,3 +193,24 @@ async def test_twenty_people_confirming_one_slot_at_once_get_it_once(
     assert live == 1
     if postgres:  # SQLite serialises every write
         assert inside["most"] > 1, "the confirmations never overlapped"
+
+
+def test_a_time_the_clocks_skip_is_refused() -> None:
+    with pytest.raises(ValueError, match="no such time in Europe/Berlin"):
+        parse_start("2027-03-28 02:30")
+    assert parse_start("2027-03-28 03:30").hour == 1  # UTC
+
+
+async def test_staff_cancel_anyones_booking_but_a_person_only_their_own(
+    app: App, clock: ManualClock
+) -> None:
+    slot_id = await publish(app, slot(clock))
+    [olena] = await people(app, 1)
+    async with UnitOfWork(app.sessions) as uow:
+        bookings = Bookings(uow.session)
+        booking = await bookings.book(
+            slot_id=slot_id, person_id=olena, purpose="x", answers={}, now=clock.now()
+        )
+        with pytest.raises(NotAllowed):
+            await bookings.cancel(booking, person_id=None, now=clock.now())
+        assert await bookings.cancel(booking, person_id=None, now=clock.now(), role=Role.STAFF)

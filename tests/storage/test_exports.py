@@ -41,9 +41,13 @@ def test_csv_is_what_excel_in_germany_reads() -> None:
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_text() -> None:
-    rows = list(csv.reader(io.StringIO(as_csv(table()).content.decode("utf-8-sig")), delimiter=";"))
+    content = as_csv(table()).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
 
     assert [row[1] for row in rows[2:6]] == [f"'{text}" for text in EVIL]
+    # Quoted whole, so that a spreadsheet splitting at commas cannot open a cell either.
+    assert '"Olena; ""die Erste""' in content
+    assert all(line.startswith('"') for line in content.splitlines() if line[:1].isdigit())
 
 
 def test_xlsx_has_a_header_widths_and_dates_as_dates() -> None:

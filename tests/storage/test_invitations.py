@@ -73,3 +73,14 @@ def test_an_attendee_without_e_mail_is_named_by_phone_or_left_out() -> None:
 
     assert str(read(invitation(by_phone, now=NOW).content)[1]["ATTENDEE"]) == "tel:+4915755520787"
     assert "ATTENDEE" not in read(invitation(unknown, now=NOW).content)[1]
+
+
+def test_a_meeting_across_the_change_to_summer_time_lasts_as_long_as_it_says() -> None:
+    night = Meeting(
+        **{**MEETING.__dict__, "starts_at": datetime(2027, 3, 28, 0, 30, tzinfo=UTC), "minutes": 60}
+    )
+
+    _, event = read(invitation(night, now=NOW).content)
+
+    assert event.decoded("DTSTART") == datetime(2027, 3, 28, 1, 30, tzinfo=BERLIN)
+    assert event.decoded("DTEND") == datetime(2027, 3, 28, 3, 30, tzinfo=BERLIN)

@@ -48,7 +48,11 @@ async def test_the_phone_question_offers_the_contact_button_and_takes_a_shared_c
     [[button]] = fake.calls("sendMessage")[-1].params["reply_markup"]["keyboard"]
     assert button["request_contact"] is True
     assert offer.text != "You can also share the phone number of this Telegram account:"
-    await person.send(None, contact={"phone_number": "4915755520787", "first_name": "Amal"})
+    someone_else = {"phone_number": "4917000000000", "first_name": "Sara", "user_id": 5}
+    await person.send(None, contact=someone_else)
+    assert "How shall we reach you?" not in person.last.text
+    own = {"phone_number": "4915755520787", "first_name": "Amal", "user_id": person.id}
+    await person.send(None, contact=own)
 
     assert "How shall we reach you?" in person.last.text
     await person.choose("opt:1")

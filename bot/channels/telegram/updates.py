@@ -77,7 +77,9 @@ def incoming_message(message: Message) -> Incoming:
         command = parse_command(message.text) if message.text.startswith("/") else None
         return command or Text(message.text, message_ref=message_ref(message))
     if message.contact is not None:
-        return ContactShared(phone_number=message.contact.phone_number)
+        sender = message.from_user.id if message.from_user else None
+        own = message.contact.user_id is not None and message.contact.user_id == sender
+        return ContactShared(phone_number=message.contact.phone_number, own=own)
     for kind in _MEDIA:
         content = getattr(message, kind)
         if content:
