@@ -150,6 +150,11 @@ class Translator:
         """Grouped for the locale, always in Latin digits."""
         return format_decimal(number, locale=self._babel, numbering_system="latn")
 
+    def format_day(self, moment: datetime) -> str:
+        """The day in Europe/Berlin, written out: "Montag, 7. Dezember 2026"."""
+        day = format_date(moment.astimezone(BERLIN), "full", locale=self._dates)
+        return bidi.isolated(day, bidi.RLI) if self.rtl else day
+
     def format_moment(self, moment: datetime, *, now: datetime) -> str:
         """A day and time in Europe/Berlin as a reader of this language writes them:
         "heute, 9:00 Uhr", "tomorrow, 09:00", "Montag, 7. Dezember 2026, 9:00 Uhr".

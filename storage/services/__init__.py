@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import DbSession
+from storage.services.bookings import Slots
 from storage.services.consents import Consents
 from storage.services.conversations import Conversations
 from storage.services.events import DeepLinkVisits, ProcessedEvents
@@ -30,6 +31,7 @@ class Services:
     staff_topics: StaffTopics
     consents: Consents
     request_reports: RequestReports
+    slots: Slots
 
     @classmethod
     def bind(cls, session: DbSession) -> Services:
@@ -44,4 +46,5 @@ class Services:
             staff_topics=StaffTopics(session),
             consents=Consents(session),
             request_reports=RequestReports(session),
+            slots=Slots(session),
         )

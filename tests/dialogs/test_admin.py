@@ -136,3 +136,34 @@ async def test_every_command_the_core_handles_is_in_help_for_those_who_may_use_i
     assert [line.split(" ")[0] for line in help_lines] == [
         f"/{c.name}" for c in COMMANDS if c.help is not None
     ]
+
+
+async def test_an_admin_sees_the_times_offered_a_week_at_a_time(admin_app: App) -> None:
+    from datetime import timedelta
+
+    from storage.services.bookings import NewSlot, Slots
+
+    now = admin_app.clock.now()  # Thursday 26 November 2026
+    async with UnitOfWork(admin_app.sessions) as uow:
+        slots = Slots(uow.session)
+        for days, staff in ((5, "Hamida Taamiri"), (12, "Peter")):
+            start = (now + timedelta(days=days)).replace(hour=9, minute=0)
+            new = NewSlot(start, 45, "phone", None, staff)
+            await slots.publish(new, role=Role.ADMIN, now=now)
+    admin = Chat(admin_app.dialogs, name=str(ADMIN), channel="telegram")
+    await admin.send("/start")
+    await admin.choose("lang:de")
+    await admin.send("/admin")
+
+    await admin.choose("admin:week")
+    assert "Hamida Taamiri" not in admin.text
+    await admin.choose("week:1")
+
+    german = admin_app.catalogs.translator("de")
+    assert german.gettext("by phone") != "by phone"
+    assert f"45 Minuten · {german.gettext('by phone')} · Hamida Taamiri" in admin.text
+    assert "Peter" not in admin.text
+    await admin.choose("week:2")
+    assert "Peter" in admin.text
+    await admin.choose("admin:menu")
+    assert await admin.position() == ("admin", "menu")

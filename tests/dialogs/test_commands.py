@@ -22,6 +22,7 @@ PATHS: dict[tuple[str, str], list[str]] = {
     ("ask_the_team", "confirm"): ["lang:en", "say:hallo"],
     ("privacy", "page"): ["lang:en", "menu:privacy"],
     ("admin", "menu"): ["lang:en", "say:/admin"],  # walked by an admin
+    ("admin", "week"): ["lang:en", "say:/admin", "admin:week"],
 }
 
 
