@@ -38,7 +38,6 @@ from aiogram.types import (
     CallbackQuery,
     ChatMemberUpdated,
     Message,
-    ReactionTypeEmoji,
     Update,
 )
 from aiohttp import web
@@ -49,7 +48,7 @@ from bot.channels.telegram.groups import GroupChats
 from bot.channels.telegram.pace import Pace
 from bot.channels.telegram.polling import Polling
 from bot.channels.telegram.render import OutgoingMessage, contact_request, document, render
-from bot.channels.telegram.session import JsonBodySession
+from bot.channels.telegram.session import JsonBodySession, PlainCall
 from bot.channels.telegram.staff import TelegramPeople
 from bot.channels.telegram.updates import (
     CHANNEL,
@@ -283,10 +282,10 @@ class TelegramChannel:
     ) -> AnswerCallbackQuery | None:
         """Every press is answered: by webhook, in the HTTP answer to the update (one call
         less); when polling, by a call of its own before anything else."""
-        answer = AnswerCallbackQuery(callback_query_id=query.id)
         if self._webhook is None:
             try:
-                await self.delivery.call(answer)
+                answered = PlainCall(AnswerCallbackQuery, {"callback_query_id": query.id})
+                await self.delivery.call(answered)
             except TelegramBadRequest:
                 log.info("callback query could not be answered update=%s", event_update.update_id)
         message = query.message if isinstance(query.message, Message) else None
@@ -295,7 +294,9 @@ class TelegramChannel:
             who = person_of(query.from_user)
             event = incoming_press(query)
             await self._converse(who, chat_id, event, event_update.update_id, pressed=message)
-        return answer if self._webhook is not None else None
+        if self._webhook is None:
+            return None
+        return AnswerCallbackQuery(callback_query_id=query.id)
 
     async def _on_membership(self, update: ChatMemberUpdated) -> None:
         status = update.new_chat_member.status
@@ -361,14 +362,12 @@ class TelegramChannel:
         """A quiet receipt: a reaction on the person's message; False if it cannot be set."""
         chat_id, message_id = parse_message_ref(message_ref)
         try:
-            await self.delivery.call(
-                SetMessageReaction(
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    reaction=[ReactionTypeEmoji(emoji=RECEIPT_EMOJI)],
-                ),
-                chat_id=chat_id,
-            )
+            reaction = {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "reaction": [{"type": "emoji", "emoji": RECEIPT_EMOJI}],
+            }
+            await self.delivery.call(PlainCall(SetMessageReaction, reaction), chat_id=chat_id)
         except TelegramBadRequest:
             log.info("could not react to a message, answering in words")
             return False
