@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.clock import BERLIN
@@ -187,7 +187,7 @@ class Slots:
                 Slot.starts_at > start - timedelta(minutes=LONGEST),
             )
         )
-        others = [(s, m) for s, m in found.tuples()]
+        others = list(found.tuples())
         others += [(o.starts_at, o.minutes) for o in also if o.staff_name == slot.staff_name]
         for other_start, minutes in others:
             if other_start < end and other_start + timedelta(minutes=minutes) > start:
@@ -293,17 +293,6 @@ class Bookings:
             )
         )
         return bool(result.rowcount)
-
-    async def live_count(self, slot_id: int) -> int:
-        return int(
-            (
-                await self._session.execute(
-                    select(func.count())
-                    .select_from(Booking)
-                    .where(Booking.slot_id == slot_id, Booking.status == "booked")
-                )
-            ).scalar_one()
-        )
 
 
 def _view(slot: Slot, *, booked: bool) -> SlotView:
